@@ -1,0 +1,3 @@
+"""optui: a terminal UI for OpenProject."""
+
+__version__ = "0.1.0"

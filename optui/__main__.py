@@ -1,0 +1,5 @@
+"""`python -m optui` runs the command line."""
+
+from optui.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,175 @@
+"""The embedded OpenProject-compatible demo server: `start_demo_server()` runs it in a thread.
+
+It is an independent implementation of the API v3 spec that the rest of optui reaches only over
+HTTP, like any other OpenProject instance.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import os
+import secrets
+import socket
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+KEY_FILE = "api-key"
+DB_FILE = "demo.sqlite3"
+
+
+def new_api_key() -> str:
+    """Keys look like recent OpenProject ones, so Basic and Bearer are both realistic."""
+    return "opapi-" + secrets.token_hex(20)
+
+
+def load_or_create_key(data_dir: Path) -> str:
+    """The key stored in the data dir (0600), made on first start."""
+    path = data_dir / KEY_FILE
+    if path.exists():
+        return path.read_text(encoding="utf-8").strip()
+    key = new_api_key()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(key + "\n")
+    return key
+
+
+@dataclass
+class DemoServer:
+    """A running demo server; `stop()` ends it (tests use it to simulate a dead server)."""
+
+    url: str
+    api_key: str
+    data_dir: Path | None
+    _stop: threading.Event = field(repr=False, default_factory=threading.Event)
+    _thread: threading.Thread | None = field(repr=False, default=None)
+    _server: object | None = field(repr=False, default=None)
+
+    def stop(self) -> None:
+        server = self._server
+        if server is not None:
+            server.should_exit = True  # type: ignore[attr-defined]
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+            self._thread = None
+
+
+def open_store(
+    data_dir: Path | None, *, reset: bool = False, seed_size: str = "normal",
+    today: dt.date | None = None,
+) -> object:
+    """The demo's store, seeded when new or when `reset` is asked."""
+    from optui.demo.seed import seed
+    from optui.demo.store import Store
+
+    path = None if data_dir is None else data_dir / DB_FILE
+    store = Store(path)
+    if reset:
+        store.clear()
+    if store.count("projects") == 0:
+        seed(store, today or dt.date.today(), seed_size)
+    return store
+
+
+def build_demo_app(
+    data_dir: Path | None,
+    api_key: str,
+    *,
+    reset: bool = False,
+    seed_size: str = "normal",
+    today: dt.date | None = None,
+) -> object:
+    """The ASGI app over a (possibly in-memory) store; for in-process tests and the server."""
+    from optui.demo.app import build_app
+    from optui.demo.model import Demo
+    from optui.demo.store import Store
+
+    store = open_store(data_dir, reset=reset, seed_size=seed_size, today=today)
+    assert isinstance(store, Store)
+    demo = Demo(store=store, api_key=api_key)
+    if today is not None:
+        fixed = today
+        demo.today = lambda: fixed
+    return build_app(demo)
+
+
+def bind_socket(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(128)
+    return sock
+
+
+def _url(sock: socket.socket) -> str:
+    host, port = sock.getsockname()[:2]
+    shown = f"[{host}]" if ":" in host else host
+    return f"http://{shown}:{port}"
+
+
+def start_demo_server(
+    data_dir: Path | None = None,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    api_key: str | None = None,
+    reset: bool = False,
+    seed_size: str = "normal",
+    today: dt.date | None = None,
+) -> DemoServer:
+    """Start the server in a daemon thread and return once it accepts connections."""
+    import uvicorn
+
+    key = api_key or (new_api_key() if data_dir is None else load_or_create_key(data_dir))
+    app = build_demo_app(data_dir, key, reset=reset, seed_size=seed_size, today=today)
+    sock = bind_socket(host, port)
+    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off")  # type: ignore[arg-type]
+    server = uvicorn.Server(config)
+    ready = threading.Event()
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        async def serve() -> None:
+            task = asyncio.create_task(server.serve(sockets=[sock]))
+            while not server.started and not task.done():
+                await asyncio.sleep(0.01)
+            ready.set()
+            await task
+
+        try:
+            asyncio.run(serve())
+        except Exception as error:  # reported to the starting thread
+            failure.append(error)
+        finally:
+            ready.set()
+            sock.close()
+
+    thread = threading.Thread(target=run, name="optui-demo-server", daemon=True)
+    thread.start()
+    ready.wait(timeout=30)
+    if failure or not server.started:
+        raise RuntimeError(f"the demo server did not start: {failure[0] if failure else 'timeout'}")
+    return DemoServer(url=_url(sock), api_key=key, data_dir=data_dir, _thread=thread,
+                      _server=server)
+
+
+def serve_foreground(
+    data_dir: Path, *, host: str, port: int, api_key: str | None, seed_size: str = "normal",
+    reset: bool = False, print_line: object = print,
+) -> None:
+    """`optui demo-server`: print the URL and key, then serve until interrupted."""
+    import uvicorn
+
+    key = api_key or load_or_create_key(data_dir)
+    app = build_demo_app(data_dir, key, reset=reset, seed_size=seed_size)
+    sock = bind_socket(host, port)
+    show = print_line if callable(print_line) else print
+    show(f"optui demo server on {_url(sock)}", flush=True)
+    show(f"API key: {key}", flush=True)
+    show(f"data: {data_dir}", flush=True)
+    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off")  # type: ignore[arg-type]
+    uvicorn.Server(config).run(sockets=[sock])

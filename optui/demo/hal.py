@@ -110,7 +110,8 @@ def now() -> str:
 @functools.lru_cache(maxsize=4096)
 def _html(raw: str, inline: bool = False) -> str:
     renderer = MarkdownIt("commonmark", {"html": False})
-    return renderer.renderInline(raw) if inline else renderer.render(raw)
+    html: str = renderer.renderInline(raw) if inline else renderer.render(raw)
+    return html
 
 
 def formattable(raw: str | None, fmt: str = "markdown") -> Json:

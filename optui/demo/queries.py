@@ -255,10 +255,14 @@ def sort_records(
         getter = sortable[column]
         present = [r for r in result if getter(r) is not None]
         missing = [r for r in result if getter(r) is None]
-        present.sort(key=lambda r, g=getter: _sort_key(g(r)), reverse=direction == "desc")
+        present.sort(key=_key_for(getter), reverse=direction == "desc")
         result = present + missing
     return result
 
 
-def _sort_key(value: Any) -> Any:
-    return value.casefold() if isinstance(value, str) else value
+def _key_for(getter: Getter) -> Callable[[Record], Any]:
+    def key(record: Record) -> Any:
+        value = getter(record)
+        return value.casefold() if isinstance(value, str) else value
+
+    return key

@@ -1,0 +1,1 @@
+"""Screens: one place each (projects, work packages, detail, …)."""

@@ -100,6 +100,20 @@ class OpenProjectClient:
         """Requests sent, retries included (benchmarks and tests read it)."""
         self.in_flight = 0
         """Requests currently waiting for an answer (the status bar's spinner)."""
+        self.reachable: bool | None = None
+        """Whether the last request got an answer; None before the first one."""
+        self._reachability_listeners: list[Callable[[bool], None]] = []
+
+    def on_reachability(self, listener: Callable[[bool], None]) -> None:
+        """Call `listener(reachable)` whenever the server starts or stops answering."""
+        self._reachability_listeners.append(listener)
+
+    def _set_reachable(self, reachable: bool) -> None:
+        if self.reachable is reachable:
+            return
+        self.reachable = reachable
+        for listener in list(self._reachability_listeners):
+            listener(reachable)
 
     async def aclose(self) -> None:
         await self._http.aclose()
@@ -138,15 +152,18 @@ class OpenProjectClient:
                 method, path, params=params, content=data, headers=headers
             )
         except httpx.TimeoutException as error:
+            self._set_reachable(False)
             raise ServerUnreachable(
                 "The server did not answer in time.", method=method, url=self._url(path)
             ) from error
         except (httpx.TransportError, OSError) as error:
+            self._set_reachable(False)
             raise ServerUnreachable(
-                f"Cannot reach the server at {self.base_url}.", method=method, url=self._url(path)
+                f"Cannot reach the server ({_reason(error)}).", method=method, url=self._url(path)
             ) from error
         finally:
             self.in_flight -= 1
+        self._set_reachable(True)
         if response.status_code >= 400:
             raise error_from_response(response)
         return response
@@ -233,6 +250,18 @@ class OpenProjectClient:
         for chunk in rest:
             elements.extend(chunk)
         return elements
+
+
+def _reason(error: Exception) -> str:
+    """A short cause in words, without addresses or ports (they reach screenshots)."""
+    if isinstance(error, httpx.ConnectError):
+        text = str(error).lower()
+        if "name" in text or "resolution" in text or "nodename" in text:
+            return "host name not found"
+        return "connection refused"
+    if isinstance(error, httpx.RemoteProtocolError | httpx.ReadError):
+        return "connection dropped"
+    return "network error"
 
 
 def _encode(params: Mapping[str, Any] | None) -> dict[str, str] | None:

@@ -11,7 +11,7 @@ from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 from textual.worker import Worker, WorkerState
 
-from optui.api import ApiError, ServerUnreachable, Services, Unauthenticated
+from optui.api import ApiError, ServerUnreachable, Services
 from optui.ui.commands import Command, CommandError, CommandRegistry, History
 from optui.ui.messages import ApiFailed
 from optui.ui.screens.base import OptuiScreen
@@ -78,6 +78,7 @@ class OptuiApp(App[None]):
         self.history = History()
         self._register_commands()
         self.profile_label = profile_name
+        self._outage_reported = False
 
     def _register_commands(self) -> None:
         register = self.registry.register
@@ -102,9 +103,16 @@ class OptuiApp(App[None]):
         return sorted(p.identifier for p in projects if p.identifier.casefold().startswith(wanted))
 
     def on_mount(self) -> None:
+        self.services.client.on_reachability(self._reachability_changed)
         self.push_screen(ProjectsScreen())
         self.load_user()
         self.set_interval(0.25, self._show_busy)
+
+    def _reachability_changed(self, reachable: bool) -> None:
+        if reachable and self._outage_reported:
+            self._outage_reported = False
+            self.notify("Connected to the server again.", markup=False)
+        self.connection = "online" if reachable else "offline"
 
     def _show_busy(self) -> None:
         self.busy = self.services.client.in_flight
@@ -120,7 +128,6 @@ class OptuiApp(App[None]):
             self.post_message(ApiFailed(error))
             return
         self.user_name = user.name
-        self.connection = "online"
 
     # command mode
 
@@ -188,9 +195,9 @@ class OptuiApp(App[None]):
     def show_api_error(self, event: ApiFailed) -> None:
         error = event.error
         if isinstance(error, ServerUnreachable):
-            self.connection = "offline"
-        elif isinstance(error, Unauthenticated):
-            self.connection = "online"
+            if self._outage_reported:
+                return  # one toast per outage: the status bar keeps saying it
+            self._outage_reported = True
         self.notify(str(error), severity="error", markup=False, timeout=8)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:

@@ -75,6 +75,7 @@ class CommandLine(Input):
         )
         self.registry = registry
         self.history = history
+        self.display = False
         self._cycle: list[str] = []
         self._cycle_index = 0
 

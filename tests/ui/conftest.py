@@ -1,0 +1,34 @@
+"""UI test helpers: an app wired to a demo server, and waiting for load workers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import suppress
+
+from textual.pilot import Pilot
+from textual.worker import WorkerCancelled, WorkerFailed
+
+from optui.api import ApiCache, Credentials, OpenProjectClient, RetryPolicy, Services
+from optui.demo import DemoServer
+from optui.ui.app import OptuiApp
+
+MakeApp = Callable[[DemoServer], OptuiApp]
+
+
+def make_app(demo: DemoServer, profile: str = "demo") -> OptuiApp:
+    """The real app against a demo server; retries kept short so failure tests stay quick."""
+    client = OpenProjectClient(
+        demo.url, Credentials(demo.api_key), retry=RetryPolicy(attempts=2, base_delay=0.01)
+    )
+    return OptuiApp(Services(client, ApiCache()), profile_name=profile)
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    """Wait for every load worker (pollers never finish), then drain messages."""
+    while loads := [
+        w for w in pilot.app.workers if not w.group.startswith("poll-") and not w.is_finished
+    ]:
+        with suppress(WorkerCancelled, WorkerFailed):
+            await pilot.app.workers.wait_for_complete(loads)
+    await pilot.pause()
+    await pilot.pause()

@@ -11,8 +11,8 @@ import httpx
 import pytest
 
 from optui.api import (
-    ApiError,
     ApiCache,
+    ApiError,
     Credentials,
     InvalidInput,
     MissingPermission,

@@ -100,8 +100,9 @@ def _run_app(args: argparse.Namespace) -> int:
         from optui.demo import start_demo_server
 
         try:
-            server = start_demo_server(paths.demo_data_dir(), reset=args.demo_reset)
-        except (OSError, RuntimeError) as error:
+            # the server opens its data while this thread imports the UI
+            server = start_demo_server(paths.demo_data_dir(), reset=args.demo_reset, wait=False)
+        except OSError as error:
             raise CliError(f"the demo server did not start: {error}") from None
         url, key, profile = server.url, server.api_key, "demo"
     else:
@@ -124,6 +125,12 @@ def _run_app(args: argparse.Namespace) -> int:
 
     from optui.ui.app import OptuiApp
 
+    if server is not None:
+        try:
+            server.wait_ready()
+        except RuntimeError as error:
+            server.stop()
+            raise CliError(str(error)) from None
     try:
         OptuiApp(services, profile_name=profile).run()
     finally:

@@ -14,6 +14,10 @@ import socket
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from starlette.applications import Starlette
 
 KEY_FILE = "api-key"
 DB_FILE = "demo.sqlite3"
@@ -39,26 +43,38 @@ def load_or_create_key(data_dir: Path) -> str:
 
 @dataclass
 class DemoServer:
-    """A running demo server; `stop()` ends it (tests use it to simulate a dead server)."""
+    """A demo server running in a thread; `stop()` ends it (tests simulate a dead server)."""
 
     url: str
     api_key: str
     data_dir: Path | None
-    _stop: threading.Event = field(repr=False, default_factory=threading.Event)
+    _ready: threading.Event = field(repr=False, default_factory=threading.Event)
+    _failure: list[BaseException] = field(repr=False, default_factory=list)
     _thread: threading.Thread | None = field(repr=False, default=None)
-    _server: object | None = field(repr=False, default=None)
+    _server: Any = field(repr=False, default=None)
+    _stopping: bool = field(repr=False, default=False)
+
+    def wait_ready(self, timeout: float = 30.0) -> None:
+        """Block until the server accepts requests; RuntimeError if it could not start."""
+        self._ready.wait(timeout)
+        if self._failure or self._server is None or not self._server.started:
+            cause = self._failure[0] if self._failure else "it did not start in time"
+            raise RuntimeError(f"the demo server did not start: {cause}")
 
     def stop(self) -> None:
-        server = self._server
-        if server is not None:
-            server.should_exit = True  # type: ignore[attr-defined]
+        self._stopping = True
+        if self._server is not None:
+            self._server.should_exit = True
         if self._thread is not None:
             self._thread.join(timeout=10)
             self._thread = None
 
 
 def open_store(
-    data_dir: Path | None, *, reset: bool = False, seed_size: str = "normal",
+    data_dir: Path | None,
+    *,
+    reset: bool = False,
+    seed_size: str = "normal",
     today: dt.date | None = None,
 ) -> object:
     """The demo's store, seeded when new or when `reset` is asked."""
@@ -81,7 +97,7 @@ def build_demo_app(
     reset: bool = False,
     seed_size: str = "normal",
     today: dt.date | None = None,
-) -> object:
+) -> Starlette:
     """The ASGI app over a (possibly in-memory) store; for in-process tests and the server."""
     from optui.demo.app import build_app
     from optui.demo.model import Demo
@@ -120,46 +136,64 @@ def start_demo_server(
     reset: bool = False,
     seed_size: str = "normal",
     today: dt.date | None = None,
+    wait: bool = True,
 ) -> DemoServer:
-    """Start the server in a daemon thread and return once it accepts connections."""
-    import uvicorn
+    """Start the server in a daemon thread.
 
+    The socket is bound at once, so the URL is known before the app is built; with
+    `wait=False` the caller may do other work (import the UI) while the server opens its
+    data, and calls `wait_ready()` before the first request.
+    """
     key = api_key or (new_api_key() if data_dir is None else load_or_create_key(data_dir))
-    app = build_demo_app(data_dir, key, reset=reset, seed_size=seed_size, today=today)
     sock = bind_socket(host, port)
-    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off")  # type: ignore[arg-type]
-    server = uvicorn.Server(config)
-    ready = threading.Event()
-    failure: list[BaseException] = []
+    handle = DemoServer(url=_url(sock), api_key=key, data_dir=data_dir)
 
     def run() -> None:
-        async def serve() -> None:
-            task = asyncio.create_task(server.serve(sockets=[sock]))
-            while not server.started and not task.done():
-                await asyncio.sleep(0.01)
-            ready.set()
-            await task
-
         try:
+            import uvicorn
+
+            app = build_demo_app(data_dir, key, reset=reset, seed_size=seed_size, today=today)
+            config = uvicorn.Config(
+                app,
+                log_level="warning",
+                access_log=False,
+                lifespan="off",
+            )
+            handle._server = server = uvicorn.Server(config)
+            if handle._stopping:
+                return
+
+            async def serve() -> None:
+                task = asyncio.create_task(server.serve(sockets=[sock]))
+                # uvicorn exposes `started` as a plain flag, with no event to wait on
+                while not server.started and not task.done():  # noqa: ASYNC110
+                    await asyncio.sleep(0.005)
+                handle._ready.set()
+                await task
+
             asyncio.run(serve())
-        except Exception as error:  # reported to the starting thread
-            failure.append(error)
+        except Exception as error:  # reported to the caller by wait_ready()
+            handle._failure.append(error)
         finally:
-            ready.set()
+            handle._ready.set()
             sock.close()
 
-    thread = threading.Thread(target=run, name="optui-demo-server", daemon=True)
-    thread.start()
-    ready.wait(timeout=30)
-    if failure or not server.started:
-        raise RuntimeError(f"the demo server did not start: {failure[0] if failure else 'timeout'}")
-    return DemoServer(url=_url(sock), api_key=key, data_dir=data_dir, _thread=thread,
-                      _server=server)
+    handle._thread = threading.Thread(target=run, name="optui-demo-server", daemon=True)
+    handle._thread.start()
+    if wait:
+        handle.wait_ready()
+    return handle
 
 
 def serve_foreground(
-    data_dir: Path, *, host: str, port: int, api_key: str | None, seed_size: str = "normal",
-    reset: bool = False, print_line: object = print,
+    data_dir: Path,
+    *,
+    host: str,
+    port: int,
+    api_key: str | None,
+    seed_size: str = "normal",
+    reset: bool = False,
+    print_line: object = print,
 ) -> None:
     """`optui demo-server`: print the URL and key, then serve until interrupted."""
     import uvicorn
@@ -171,5 +205,5 @@ def serve_foreground(
     show(f"optui demo server on {_url(sock)}", flush=True)
     show(f"API key: {key}", flush=True)
     show(f"data: {data_dir}", flush=True)
-    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off")  # type: ignore[arg-type]
+    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off")
     uvicorn.Server(config).run(sockets=[sock])

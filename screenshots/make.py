@@ -1,0 +1,78 @@
+"""Make the SVG screenshots in this folder from the running app against a fresh demo server.
+
+Usage: python screenshots/make.py   (never edit the SVGs by hand; run this again instead)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import sys
+import tempfile
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from textual.pilot import Pilot
+
+from optui.api import ApiCache, Credentials, OpenProjectClient, Services
+from optui.demo import DemoServer, start_demo_server
+from optui.ui.app import OptuiApp
+
+HERE = Path(__file__).resolve().parent
+SIZES = [(80, 24), (120, 40)]
+DAY = dt.date(2026, 11, 2)
+
+Steps = Callable[[Pilot[None]], Awaitable[None]]
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def projects(pilot: Pilot[None]) -> None:
+    await settle(pilot)
+
+
+async def command_mode(pilot: Pilot[None]) -> None:
+    await settle(pilot)
+    await pilot.press("colon", *"project your")
+    await pilot.pause()
+
+
+async def help_screen(pilot: Pilot[None]) -> None:
+    await settle(pilot)
+    await pilot.press("question_mark")
+    await pilot.pause()
+
+
+SHOTS: dict[str, Steps] = {
+    "projects": projects,
+    "command": command_mode,
+    "help": help_screen,
+}
+
+
+async def shoot(server: DemoServer, name: str, steps: Steps, size: tuple[int, int]) -> Path:
+    client = OpenProjectClient(server.url, Credentials(server.api_key))
+    app = OptuiApp(Services(client, ApiCache()), profile_name="demo")
+    async with app.run_test(size=size) as pilot:
+        await steps(pilot)
+        path = HERE / f"{name}-{size[0]}x{size[1]}.svg"
+        path.write_text(app.export_screenshot(title=f"optui — {name}"), encoding="utf-8")
+    return path
+
+
+async def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        server = start_demo_server(Path(tmp), today=DAY)
+        try:
+            for name, steps in SHOTS.items():
+                for size in SIZES:
+                    print(await shoot(server, name, steps, size), file=sys.stderr)
+        finally:
+            server.stop()
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

@@ -7,6 +7,8 @@ traceback. Textual is imported only when the app really runs.
 from __future__ import annotations
 
 import argparse
+import asyncio
+import getpass
 import os
 import sys
 from collections.abc import Sequence
@@ -15,11 +17,25 @@ from urllib.parse import urlsplit
 
 from optui import __version__
 
+EXIT_FAILURE = 1
 EXIT_USAGE = 2
 
 
 class CliError(Exception):
     """A start-up problem with a message for stderr."""
+
+    def __init__(self, message: str, code: int = EXIT_USAGE) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def _add_tls_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--insecure",
+        action="store_true",
+        help="do not verify the server's TLS certificate (shown as a warning in the app)",
+    )
+    parser.add_argument("--ca-bundle", type=Path, help="CA certificates to verify the server with")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -30,6 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"optui {__version__}")
     parser.add_argument("--url", help="OpenProject instance to connect to (or OPENPROJECT_URL)")
+    parser.add_argument("--profile", help="named profile from the config file (see optui login)")
     parser.add_argument(
         "--demo",
         action="store_true",
@@ -40,6 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="with --demo: throw away the demo's changes and start from fresh seed data",
     )
+    _add_tls_options(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     server = sub.add_parser(
         "demo-server",
@@ -58,6 +76,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="seed data size for a new data directory (large: 10,000 more work packages)",
     )
     server.add_argument("--reset", action="store_true", help="start from fresh seed data")
+    login = sub.add_parser(
+        "login",
+        help="store an API key for an instance (asked without echo, or read from stdin)",
+        description="Verify an API key with the server and store it in the system keyring (or, "
+        "where none works, in a 0600 secrets file). The key is never written to the config.",
+    )
+    login.add_argument("--url", dest="login_url", help="the instance (default: the profile's)")
+    login.add_argument("--profile", dest="login_profile", help="profile name (default: the host)")
+    login.add_argument("--bearer", action="store_true", help="send the key as a Bearer token")
+    _add_tls_options(login)
+    logout = sub.add_parser("logout", help="forget the stored API key of a profile")
+    logout.add_argument("--profile", dest="logout_profile", help="profile (default: the default)")
     return parser
 
 
@@ -91,10 +121,107 @@ def _check_url(url: str) -> str:
     return url.rstrip("/")
 
 
+def _verify(args: argparse.Namespace) -> bool | str:
+    if getattr(args, "ca_bundle", None):
+        if not args.ca_bundle.is_file():
+            raise CliError(f"CA bundle not found: {args.ca_bundle}")
+        return str(args.ca_bundle)
+    return not getattr(args, "insecure", False)
+
+
+def _read_key(prompt: str) -> str:
+    if sys.stdin is not None and sys.stdin.isatty():
+        return getpass.getpass(prompt)
+    line = sys.stdin.readline() if sys.stdin is not None else ""
+    return line.strip()
+
+
+def _login(args: argparse.Namespace) -> int:
+    from optui import config, secrets
+    from optui.api import ApiError, Credentials, OpenProjectClient, Unauthenticated, User
+
+    try:
+        settings = config.load()
+    except config.ConfigError as error:
+        raise CliError(str(error)) from None
+    existing = settings.profile(args.login_profile) if args.login_profile else None
+    raw_url = (
+        args.login_url or (existing.url if existing else None) or os.environ.get("OPENPROJECT_URL")
+    )
+    if not raw_url:
+        if not sys.stdin.isatty():
+            raise CliError("give the instance with --url URL")
+        raw_url = input("OpenProject URL: ").strip()
+    url = _check_url(raw_url)
+    try:
+        name = config.check_profile_name(args.login_profile or urlsplit(url).hostname or "default")
+    except config.ConfigError as error:
+        raise CliError(str(error)) from None
+    key = _read_key(f"API key for {url} (input hidden): ")
+    if not key:
+        raise CliError("no API key given")
+    secrets.remember(key)
+    scheme = "bearer" if args.bearer else "basic"
+    verify = _verify(args)
+
+    async def who_am_i() -> User:
+        async with OpenProjectClient(url, Credentials(key, scheme), verify=verify) as client:
+            return User.from_hal(await client.get("/api/v3/users/me"))
+
+    try:
+        user = asyncio.run(who_am_i())
+    except Unauthenticated:
+        raise CliError(
+            f"{url} did not accept this API key; nothing was stored", EXIT_FAILURE
+        ) from None
+    except ApiError as error:
+        raise CliError(
+            f"could not verify the key: {secrets.redact(str(error))}", EXIT_FAILURE
+        ) from None
+    profile = config.Profile(
+        name=name,
+        url=url,
+        auth=scheme,
+        verify_tls=verify is not False,
+        ca_bundle=str(args.ca_bundle) if args.ca_bundle else None,
+    )
+    if existing is not None:
+        profile = config.replace_connection(existing, profile)
+    config.save(settings.with_profile(profile))
+    stored = secrets.set_key(name, key)
+    print(f"Logged in to {url} as {user.name} (profile '{name}').")
+    if stored.fallback:
+        print(f"No usable system keyring was found: the key is in {stored.where} (mode 0600).")
+    else:
+        print(f"The key is stored in {stored.where}.")
+    return 0
+
+
+def _logout(args: argparse.Namespace) -> int:
+    from optui import config, secrets
+
+    try:
+        settings = config.load()
+    except config.ConfigError as error:
+        raise CliError(str(error)) from None
+    profile = settings.profile(args.logout_profile)
+    name = profile.name if profile else args.logout_profile
+    if not name:
+        raise CliError("which profile? use --profile NAME")
+    if secrets.delete_key(name):
+        print(f"Removed the API key of profile '{name}'.")
+    else:
+        print(f"Profile '{name}' had no stored API key.")
+    return 0
+
+
 def _run_app(args: argparse.Namespace) -> int:
+    from optui import config, secrets
     from optui.api import ApiCache, Credentials, OpenProjectClient, Services
 
     server = None
+    warning = None
+    verify: bool | str = True
     if args.demo or args.demo_reset:
         from optui import paths
         from optui.demo import start_demo_server
@@ -104,23 +231,36 @@ def _run_app(args: argparse.Namespace) -> int:
             server = start_demo_server(paths.demo_data_dir(), reset=args.demo_reset, wait=False)
         except OSError as error:
             raise CliError(f"the demo server did not start: {error}") from None
-        url, key, profile = server.url, server.api_key, "demo"
+        url, key, label, scheme = server.url, server.api_key, "demo", "basic"
     else:
-        raw_url = args.url or os.environ.get("OPENPROJECT_URL")
-        if not raw_url:
-            raise CliError(
-                "no OpenProject instance given: use --url URL (or OPENPROJECT_URL) with "
-                "OPENPROJECT_API_KEY, or try the demo with --demo"
+        try:
+            profile = config.resolve(
+                config.load(), profile_name=args.profile, url=args.url, env=dict(os.environ)
             )
-        url = _check_url(raw_url)
-        key = os.environ.get("OPENPROJECT_API_KEY", "")
+        except config.ConfigError as error:
+            raise CliError(str(error)) from None
+        if profile is None:
+            raise CliError(
+                "no OpenProject instance given: run `optui login --url URL` once, or use "
+                "--url URL (or OPENPROJECT_URL) with OPENPROJECT_API_KEY, or try --demo"
+            )
+        url = _check_url(profile.url)
+        key = os.environ.get("OPENPROJECT_API_KEY") or secrets.get_key(profile.name) or ""
         if not key:
             raise CliError(
-                "no API key: set OPENPROJECT_API_KEY (create one in OpenProject under "
-                "My account > Access tokens)"
+                f"no API key for {url}: run `optui login --url {url}` or set "
+                "OPENPROJECT_API_KEY (create a key in OpenProject under My account > Access tokens)"
             )
-        profile = urlsplit(url).netloc
-    client = OpenProjectClient(url, Credentials(key))
+        secrets.remember(key)
+        label, scheme = profile.name, profile.auth
+        verify = (
+            _verify(args)
+            if (args.insecure or args.ca_bundle)
+            else (profile.ca_bundle or profile.verify_tls)
+        )
+        if verify is False:
+            warning = "TLS certificate checks are off for this server"
+    client = OpenProjectClient(url, Credentials(key, scheme), verify=verify)
     services = Services(client, ApiCache())
 
     from optui.ui.app import OptuiApp
@@ -132,7 +272,7 @@ def _run_app(args: argparse.Namespace) -> int:
             server.stop()
             raise CliError(str(error)) from None
     try:
-        OptuiApp(services, profile_name=profile).run()
+        OptuiApp(services, profile_name=label, warning=warning).run()
     finally:
         if server is not None:
             server.stop()
@@ -145,7 +285,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "demo-server":
             return _run_demo_server(args)
+        if args.command == "login":
+            return _login(args)
+        if args.command == "logout":
+            return _logout(args)
         return _run_app(args)
     except CliError as error:
         print(f"optui: {error}", file=sys.stderr)
-        return EXIT_USAGE
+        return error.code
+    except KeyboardInterrupt:
+        print("optui: interrupted", file=sys.stderr)
+        return 130

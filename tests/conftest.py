@@ -9,12 +9,47 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import keyring
 import pytest
+from keyring.backend import KeyringBackend
 
 from optui.demo import DemoServer, start_demo_server
 
 TODAY = dt.date(2026, 11, 2)
 """The fixed day the seed and the server count from in tests (a Monday)."""
+
+
+class MemoryKeyring(KeyringBackend):
+    """A keyring that lives in the test's memory (never the developer's real keyring)."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.passwords: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.passwords.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.passwords[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        from keyring.errors import PasswordDeleteError
+
+        if self.passwords.pop((service, username), None) is None:
+            raise PasswordDeleteError(username)
+
+
+@pytest.fixture(autouse=True)
+def memory_keyring() -> Iterator[MemoryKeyring]:
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    try:
+        yield backend
+    finally:
+        keyring.set_keyring(previous)
 
 
 @pytest.fixture(autouse=True)

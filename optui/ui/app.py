@@ -71,7 +71,9 @@ class OptuiApp(App[None]):
     busy: reactive[int] = reactive(0)
     """Requests in flight."""
 
-    def __init__(self, services: Services, *, profile_name: str) -> None:
+    def __init__(
+        self, services: Services, *, profile_name: str, warning: str | None = None
+    ) -> None:
         super().__init__()
         self.services = services
         self.registry = CommandRegistry()
@@ -79,6 +81,8 @@ class OptuiApp(App[None]):
         self._register_commands()
         self.profile_label = profile_name
         self._outage_reported = False
+        self.warning = warning
+        """A standing warning for the status bar (TLS checks off)."""
 
     def _register_commands(self) -> None:
         register = self.registry.register

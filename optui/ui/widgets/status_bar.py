@@ -28,6 +28,9 @@ class StatusBar(Static):
             Content(f"· {one_line(str(getattr(app, 'user_name', ''))) or '…'} "),
             Content(f"· {marker} {state}"),
         ]
+        warning = getattr(app, "warning", None)
+        if warning:
+            parts.append(Content.styled(f" · ⚠ {warning}", "bold"))
         if getattr(app, "busy", 0):
             parts.append(Content(" · ⟳ loading"))
         parts.append(Content.styled("   : command  ? help  q quit", "dim"))

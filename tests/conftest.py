@@ -22,10 +22,10 @@ TODAY = dt.date(2026, 11, 2)
 class MemoryKeyring(KeyringBackend):
     """A keyring that lives in the test's memory (never the developer's real keyring)."""
 
-    priority = 1  # type: ignore[assignment]
+    priority = 1
 
     def __init__(self) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]  # keyring is untyped
         self.passwords: dict[tuple[str, str], str] = {}
 
     def get_password(self, service: str, username: str) -> str | None:

@@ -78,7 +78,7 @@ def test_keys_go_to_the_keyring_when_one_works(memory_keyring: MemoryKeyring) ->
 
 
 def test_without_a_keyring_keys_go_to_a_0600_file() -> None:
-    keyring.set_keyring(fail.Keyring())
+    keyring.set_keyring(fail.Keyring())  # type: ignore[no-untyped-call]  # keyring is untyped
     stored = secrets.set_key("work", "opapi-123456")
     assert stored.fallback and stored.where == str(secrets.secrets_file())
     assert stat.S_IMODE(secrets.secrets_file().stat().st_mode) == 0o600

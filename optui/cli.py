@@ -13,9 +13,13 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from optui import __version__
+
+if TYPE_CHECKING:
+    from optui.api.disk_cache import DiskCache
 
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
@@ -215,6 +219,14 @@ def _logout(args: argparse.Namespace) -> int:
     return 0
 
 
+def open_disk_cache(profile: str, server_id: str) -> DiskCache:
+    """The persistent cache of a profile (it opens its file in its own thread)."""
+    from optui import paths
+    from optui.api.disk_cache import DiskCache
+
+    return DiskCache(paths.cache_dir() / profile / "cache.sqlite3", server_url=server_id)
+
+
 def _run_app(args: argparse.Namespace) -> int:
     from optui import config, secrets
     from optui.api import ApiCache, Credentials, OpenProjectClient, Services
@@ -232,6 +244,7 @@ def _run_app(args: argparse.Namespace) -> int:
         except OSError as error:
             raise CliError(f"the demo server did not start: {error}") from None
         url, key, label, scheme = server.url, server.api_key, "demo", "basic"
+        server_id = f"demo:{paths.demo_data_dir()}"  # the port changes, the data does not
     else:
         try:
             profile = config.resolve(
@@ -252,7 +265,7 @@ def _run_app(args: argparse.Namespace) -> int:
                 "OPENPROJECT_API_KEY (create a key in OpenProject under My account > Access tokens)"
             )
         secrets.remember(key)
-        label, scheme = profile.name, profile.auth
+        label, scheme, server_id = profile.name, profile.auth, url
         verify = (
             _verify(args)
             if (args.insecure or args.ca_bundle)
@@ -261,7 +274,7 @@ def _run_app(args: argparse.Namespace) -> int:
         if verify is False:
             warning = "TLS certificate checks are off for this server"
     client = OpenProjectClient(url, Credentials(key, scheme), verify=verify)
-    services = Services(client, ApiCache())
+    services = Services(client, ApiCache(open_disk_cache(label, server_id)))
 
     from optui.ui.app import OptuiApp
 

@@ -189,6 +189,10 @@ class OpenProjectClient:
         response = await self._with_retries(lambda: self._send("GET", path, params=encoded))
         return Resource(_decode(response))
 
+    async def ping(self) -> None:
+        """One GET of the API root, never retried: is the server there?"""
+        await self._send("GET", "/api/v3")
+
     async def validate_form(self, path: str, payload: Mapping[str, Any]) -> Resource:
         """POST to a `/form` endpoint: it saves nothing, so it may be retried."""
         response = await self._with_retries(

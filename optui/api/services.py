@@ -1,23 +1,33 @@
-"""Task-level operations the UI calls; they go through the cache, never straight to HTTP."""
+"""Task-level operations the UI calls; they go through the cache, never straight to HTTP.
+
+Reads come as "streams": the cached snapshot at once (memory or disk, marked stale), then the
+fresh one from the server (stale-while-revalidate).
+"""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 from optui.api.cache import LONG_TTL, SHORT_TTL, ApiCache
 from optui.api.client import OpenProjectClient
+from optui.api.hal import Resource
 from optui.api.models import Project, User
 
+T = TypeVar("T")
 PROJECTS_PATH = "/api/v3/projects"
+ME_PATH = "/api/v3/users/me"
 
 
 @dataclass(frozen=True)
-class Snapshot:
-    """What a stream yields: a value and whether it still awaits revalidation."""
+class Snapshot(Generic[T]):
+    """What a stream yields: a value, whether it awaits revalidation, and when it was fetched."""
 
-    value: tuple[Project, ...]
+    value: T
     stale: bool
+    saved_at: float
+    """Wall-clock time of the server answer this value comes from."""
 
 
 class Services:
@@ -31,47 +41,86 @@ class Services:
     def base_url(self) -> str:
         return self.client.base_url
 
+    async def _stream(
+        self,
+        key: str,
+        fetch: Callable[[], Awaitable[Any]],
+        parse: Callable[[Any], T],
+        *,
+        ttl: float,
+        force: bool = False,
+    ) -> AsyncIterator[Snapshot[T]]:
+        entry = await self.cache.read(key)
+        if entry is not None:
+            fresh = self.cache.is_fresh(entry, ttl) and not force
+            yield Snapshot(parse(entry.value), stale=not fresh, saved_at=entry.saved_at)
+            if fresh:
+                return
+        value = await self.cache.get(key, fetch, ttl=ttl, force=True)
+        saved = self.cache.peek(key)
+        yield Snapshot(parse(value), stale=False, saved_at=saved.saved_at if saved else 0.0)
+
+    # the current user
+
     async def me(self) -> User:
-        key = ApiCache.key("/api/v3/users/me")
+        key = ApiCache.key(ME_PATH)
 
-        async def fetch() -> User:
-            return User.from_hal(await self.client.get("/api/v3/users/me"))
+        async def fetch() -> Any:
+            return (await self.client.get(ME_PATH)).data
 
-        user: User = await self.cache.get(key, fetch, ttl=LONG_TTL)
+        body = await self.cache.get(key, fetch, ttl=LONG_TTL)
+        user = User.from_hal(Resource(body))
+        if self.cache.disk is not None:
+            self.cache.disk.check_user(user.href)
         return user
+
+    def peek_me(self) -> User | None:
+        entry = self.cache.peek(ApiCache.key(ME_PATH))
+        return None if entry is None else User.from_hal(Resource(entry.value))
+
+    async def cached_me(self) -> User | None:
+        entry = await self.cache.read(ApiCache.key(ME_PATH))
+        return None if entry is None else User.from_hal(Resource(entry.value))
 
     # projects
 
     def _projects_key(self) -> str:
         return ApiCache.key(PROJECTS_PATH, {"filters": []})
 
+    @staticmethod
+    def _parse_projects(value: Any) -> tuple[Project, ...]:
+        items = value if isinstance(value, list) else []
+        return tuple(Project.from_hal(Resource(item)) for item in items if isinstance(item, dict))
+
+    async def _fetch_projects(self) -> list[Any]:
+        # filters=[] asks for every project the user can see, archived ones included
+        found = await self.client.fetch_all(PROJECTS_PATH, {"filters": []})
+        return [resource.data for resource in found]
+
     def peek_projects(self) -> tuple[Project, ...] | None:
         entry = self.cache.peek(self._projects_key())
-        return None if entry is None else tuple(entry.value)
+        return None if entry is None else self._parse_projects(entry.value)
 
     async def projects(self, *, force: bool = False) -> tuple[Project, ...]:
         """Every visible project, archived ones included (the tree hides them on request)."""
-
-        async def fetch() -> tuple[Project, ...]:
-            # filters=[] asks for every project the user can see, archived ones included
-            found = await self.client.fetch_all(PROJECTS_PATH, {"filters": []})
-            return tuple(Project.from_hal(resource) for resource in found)
-
-        projects: tuple[Project, ...] = await self.cache.get(
-            self._projects_key(), fetch, ttl=SHORT_TTL, force=force
+        value = await self.cache.get(
+            self._projects_key(), self._fetch_projects, ttl=SHORT_TTL, force=force
         )
-        return projects
+        return self._parse_projects(value)
 
-    async def stream_projects(self, *, force: bool = False) -> AsyncIterator[Snapshot]:
+    def stream_projects(
+        self, *, force: bool = False
+    ) -> AsyncIterator[Snapshot[tuple[Project, ...]]]:
         """The cached projects at once (marked stale), then the fresh ones."""
-        cached = self.peek_projects()
-        entry = self.cache.peek(self._projects_key())
-        fresh = entry is not None and self.cache.is_fresh(entry, SHORT_TTL) and not force
-        if cached is not None:
-            yield Snapshot(cached, stale=not fresh)
-            if fresh:
-                return
-        yield Snapshot(await self.projects(force=force), stale=False)
+        return self._stream(
+            self._projects_key(),
+            self._fetch_projects,
+            self._parse_projects,
+            ttl=SHORT_TTL,
+            force=force,
+        )
 
     async def aclose(self) -> None:
         await self.client.aclose()
+        if self.cache.disk is not None:
+            self.cache.disk.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path, PurePath
 from typing import ClassVar
 
@@ -13,7 +14,7 @@ from textual.worker import Worker, WorkerState
 
 from optui.api import ApiError, ServerUnreachable, Services
 from optui.ui.commands import Command, CommandError, CommandRegistry, History
-from optui.ui.messages import ApiFailed
+from optui.ui.messages import ApiFailed, ConnectionChanged
 from optui.ui.screens.base import OptuiScreen
 from optui.ui.screens.help import HelpScreen
 from optui.ui.screens.projects import ProjectsScreen
@@ -70,6 +71,9 @@ class OptuiApp(App[None]):
     """connecting, online or offline."""
     busy: reactive[int] = reactive(0)
     """Requests in flight."""
+    data_time: reactive[float] = reactive(0.0)
+    """Wall-clock time of the data on screen (shown while offline or stale)."""
+    data_stale: reactive[bool] = reactive(False)
 
     def __init__(
         self, services: Services, *, profile_name: str, warning: str | None = None
@@ -81,6 +85,8 @@ class OptuiApp(App[None]):
         self._register_commands()
         self.profile_label = profile_name
         self._outage_reported = False
+        self.probe_delay = 1.0
+        """First wait of the offline probe, doubled up to 60 s (tests shorten it)."""
         self.warning = warning
         """A standing warning for the status bar (TLS checks off)."""
 
@@ -116,7 +122,29 @@ class OptuiApp(App[None]):
         if reachable and self._outage_reported:
             self._outage_reported = False
             self.notify("Connected to the server again.", markup=False)
+        was_offline = self.connection == "offline"
         self.connection = "online" if reachable else "offline"
+        if not reachable:
+            self.probe()
+        elif was_offline:
+            self.screen.post_message(ConnectionChanged(online=True))
+
+    def note_data(self, *, stale: bool, saved_at: float) -> None:
+        """A screen shows data fetched at `saved_at`; the status bar tells its age."""
+        self.data_stale = stale
+        if saved_at:
+            self.data_time = saved_at
+
+    @work(exclusive=True, group="poll-probe", exit_on_error=False)
+    async def probe(self) -> None:
+        """While offline: try the server with backoff (1 s up to 60 s) until it answers."""
+        delay = self.probe_delay
+        while self.connection == "offline":
+            await asyncio.sleep(delay)
+            try:
+                await self.services.client.ping()
+            except ApiError:
+                delay = min(delay * 2, 60.0)
 
     def _show_busy(self) -> None:
         self.busy = self.services.client.in_flight

@@ -9,18 +9,21 @@ from textual.pilot import Pilot
 from textual.worker import WorkerCancelled, WorkerFailed
 
 from optui.api import ApiCache, Credentials, OpenProjectClient, RetryPolicy, Services
+from optui.api.disk_cache import DiskCache
 from optui.demo import DemoServer
 from optui.ui.app import OptuiApp
 
 MakeApp = Callable[[DemoServer], OptuiApp]
 
 
-def make_app(demo: DemoServer, profile: str = "demo") -> OptuiApp:
+def make_app(demo: DemoServer, profile: str = "demo", disk: DiskCache | None = None) -> OptuiApp:
     """The real app against a demo server; retries kept short so failure tests stay quick."""
     client = OpenProjectClient(
         demo.url, Credentials(demo.api_key), retry=RetryPolicy(attempts=2, base_delay=0.01)
     )
-    return OptuiApp(Services(client, ApiCache()), profile_name=profile)
+    app = OptuiApp(Services(client, ApiCache(disk)), profile_name=profile)
+    app.probe_delay = 0.05
+    return app
 
 
 async def settle(pilot: Pilot[None]) -> None:

@@ -13,7 +13,7 @@ from textual.widgets import Static, Tree
 
 from optui.api import ApiError, Project, ServerUnreachable
 from optui.api.services import Snapshot
-from optui.ui.messages import ApiFailed
+from optui.ui.messages import ApiFailed, ConnectionChanged
 from optui.ui.safe import clean, one_line
 from optui.ui.screens.base import OptuiScreen
 from optui.ui.widgets.project_tree import ProjectTree
@@ -71,7 +71,8 @@ class ProjectsScreen(OptuiScreen):
             async for snapshot in self.services.stream_projects(force=force):
                 self.show_snapshot(snapshot)
         except ServerUnreachable as error:
-            self.show_notice(f"{error} Press r to try again.")
+            if not self.project_tree.projects:
+                self.show_notice(f"{error} optui keeps trying; r tries now.")
             self.post_message(ApiFailed(error))
         except ApiError as error:  # never BaseException: it would swallow cancellation
             self.show_notice(str(error))
@@ -79,7 +80,8 @@ class ProjectsScreen(OptuiScreen):
         finally:
             self.project_tree.loading = False
 
-    def show_snapshot(self, snapshot: Snapshot) -> None:
+    def show_snapshot(self, snapshot: Snapshot[tuple[Project, ...]]) -> None:
+        self.optui.note_data(stale=snapshot.stale, saved_at=snapshot.saved_at)
         self.project_tree.show(snapshot.value)
         self.project_tree.set_class(snapshot.stale, "-stale")
         if not snapshot.stale:
@@ -139,3 +141,8 @@ class ProjectsScreen(OptuiScreen):
 
     def action_refresh(self) -> None:
         self.load(force=True)
+
+    @on(ConnectionChanged)
+    def reload_when_back(self, event: ConnectionChanged) -> None:
+        if event.online:
+            self.load(force=True)

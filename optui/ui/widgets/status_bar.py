@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+import time
+
 from textual.content import Content
 from textual.widgets import Static
 
 from optui.ui.safe import one_line
+
+
+def age(seconds: float) -> str:
+    """How long ago data was refreshed, in words that fit a status bar."""
+    if seconds < 60:
+        return "refreshed just now"
+    if seconds < 3600:
+        return f"refreshed {int(seconds // 60)} min ago"
+    return f"refreshed {int(seconds // 3600)} h ago"
 
 
 class StatusBar(Static):
@@ -15,9 +26,10 @@ class StatusBar(Static):
         super().__init__(classes="status-bar")
 
     def on_mount(self) -> None:
-        for name in ("profile_label", "user_name", "connection", "busy"):
+        for name in ("profile_label", "user_name", "connection", "busy", "data_time"):
             self.watch(self.app, name, self.refresh_status, init=False)
         self.refresh_status()
+        self.set_interval(30, self.refresh_status)  # keeps "refreshed N min ago" true
 
     def refresh_status(self) -> None:
         app = self.app
@@ -28,6 +40,13 @@ class StatusBar(Static):
             Content(f"· {one_line(str(getattr(app, 'user_name', ''))) or '…'} "),
             Content(f"· {marker} {state}"),
         ]
+        data_time = float(getattr(app, "data_time", 0.0))
+        if data_time and state == "offline":
+            parts.append(
+                Content(f" · data from {time.strftime('%H:%M', time.localtime(data_time))}")
+            )
+        elif data_time:
+            parts.append(Content(f" · {age(time.time() - data_time)}"))
         warning = getattr(app, "warning", None)
         if warning:
             parts.append(Content.styled(f" · ⚠ {warning}", "bold"))

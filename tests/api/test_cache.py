@@ -1,0 +1,145 @@
+"""The cache layer: disk persistence and permissions, warm start offline, identity map, TTLs."""
+
+from __future__ import annotations
+
+import stat
+import time
+from pathlib import Path
+
+import pytest
+
+from optui.api import ApiCache, Credentials, OpenProjectClient, ServerUnreachable, Services
+from optui.api.disk_cache import DiskCache
+from optui.demo import DemoServer, start_demo_server
+from tests.conftest import TODAY
+
+
+def services_for(demo: DemoServer, disk: DiskCache | None) -> Services:
+    return Services(OpenProjectClient(demo.url, Credentials(demo.api_key)), ApiCache(disk))
+
+
+async def test_disk_cache_files_are_private_and_hold_no_key(
+    demo: DemoServer, tmp_path: Path
+) -> None:
+    path = tmp_path / "cache" / "demo" / "cache.sqlite3"
+    services = services_for(demo, DiskCache(path, server_url="demo"))
+    await services.projects()
+    await services.me()
+    assert services.cache.disk is not None
+    services.cache.disk.flush()
+    await services.aclose()
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+    assert sorted(p.name for p in path.parent.iterdir()) == ["cache.sqlite3"]  # no journal
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    content = path.read_bytes()
+    assert b"Demo project" in content
+    assert demo.api_key.encode() not in content
+
+
+async def test_warm_start_paints_from_disk_when_the_server_is_gone(
+    demo: DemoServer, tmp_path: Path
+) -> None:
+    path = tmp_path / "cache.sqlite3"
+    first = services_for(demo, DiskCache(path, server_url="demo"))
+    before = time.time()
+    await first.projects()
+    await first.aclose()  # closing flushes the disk thread
+    demo.stop()
+    second = services_for(demo, DiskCache(path, server_url="demo"))
+    stream = second.stream_projects()
+    snapshot = await anext(stream)
+    assert snapshot.stale
+    assert snapshot.saved_at >= before - 1
+    assert {p.identifier for p in snapshot.value} >= {"demo-project", "your-scrum-project"}
+    assert second.client.requests_made == 0  # painted before any request
+    with pytest.raises(ServerUnreachable):
+        await anext(stream)
+    await second.aclose()
+
+
+async def test_another_server_throws_the_disk_cache_away(demo: DemoServer, tmp_path: Path) -> None:
+    path = tmp_path / "cache.sqlite3"
+    first = services_for(demo, DiskCache(path, server_url="https://a.example.com"))
+    await first.projects()
+    await first.aclose()
+    other = services_for(demo, DiskCache(path, server_url="https://b.example.com"))
+    assert await other.cache.read(ApiCache.key("/api/v3/projects", {"filters": []})) is None
+    await other.aclose()
+
+
+async def test_revisit_within_the_ttl_makes_no_request(demo: DemoServer) -> None:
+    services = services_for(demo, None)
+    await services.projects()
+    made = services.client.requests_made
+    snapshots = [s async for s in services.stream_projects()]
+    assert [s.stale for s in snapshots] == [False]
+    assert services.client.requests_made == made
+    await services.projects(force=True)
+    assert services.client.requests_made == made + 1
+    await services.aclose()
+
+
+def test_identity_map_keeps_one_copy_and_the_newest_wins() -> None:
+    cache = ApiCache()
+    wp = {
+        "_type": "WorkPackage",
+        "id": 7,
+        "lockVersion": 3,
+        "subject": "Old",
+        "_links": {"self": {"href": "/api/v3/work_packages/7"}},
+    }
+    page = {
+        "_type": "WorkPackageCollection",
+        "total": 1,
+        "_embedded": {"elements": [wp]},
+        "_links": {"self": {"href": "/api/v3/work_packages"}},
+    }
+    seen: list[frozenset[str]] = []
+    cache.subscribe(seen.append)
+    cache.put("/api/v3/work_packages", page)
+    newer = {**wp, "lockVersion": 4, "subject": "New"}
+    cache.put_resource(newer)
+    entry = cache.peek("/api/v3/work_packages")
+    assert entry is not None
+    assert entry.value["_embedded"]["elements"][0]["subject"] == "New"
+    assert "/api/v3/work_packages/7" in seen[-1]
+    cache.put_resource({**wp, "lockVersion": 2, "subject": "Older"})  # a late, older copy
+    entry = cache.peek("/api/v3/work_packages")
+    assert entry is not None and entry.value["_embedded"]["elements"][0]["subject"] == "New"
+
+
+def test_partial_responses_stay_out_of_the_identity_map() -> None:
+    cache = ApiCache()
+    partial = {
+        "_type": "WorkPackageCollection",
+        "_embedded": {
+            "elements": [
+                {
+                    "_type": "WorkPackage",
+                    "id": 7,
+                    "_links": {"self": {"href": "/api/v3/work_packages/7"}},
+                }
+            ]
+        },
+    }
+    cache.put("/api/v3/work_packages?select=elements/id", partial, partial=True)
+    assert cache.resource("/api/v3/work_packages/7") is None
+
+
+async def test_server_on_a_new_port_still_hits_the_cache(tmp_path: Path) -> None:
+    """Keys are server-relative: the demo restarting on another port keeps its cache."""
+    data = tmp_path / "data"
+    path = tmp_path / "cache.sqlite3"
+    server = start_demo_server(data, today=TODAY)
+    first = services_for(server, DiskCache(path, server_url="demo"))
+    await first.projects()
+    await first.aclose()
+    server.stop()
+    again = start_demo_server(data, today=TODAY)
+    try:
+        second = services_for(again, DiskCache(path, server_url="demo"))
+        snapshot = await anext(second.stream_projects())
+        assert snapshot.stale and snapshot.value
+        await second.aclose()
+    finally:
+        again.stop()

@@ -1,0 +1,57 @@
+"""Offline: a restart paints the last known data, says how old it is, and reconnects alone."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from pathlib import Path
+
+from textual.widgets import Static
+
+from optui.api.disk_cache import DiskCache
+from optui.demo import start_demo_server
+from optui.ui.screens.projects import ProjectsScreen
+from optui.ui.widgets.status_bar import StatusBar
+from tests.conftest import TODAY
+from tests.ui.conftest import make_app, settle
+from tests.ui.test_projects import labels
+
+
+def text_of(widget: Static) -> str:
+    return str(widget.render())
+
+
+async def test_offline_start_shows_cached_projects_and_comes_back(tmp_path: Path) -> None:
+    data, cache = tmp_path / "data", tmp_path / "cache.sqlite3"
+    server = start_demo_server(data, today=TODAY)
+    port = int(server.url.rsplit(":", 1)[1])
+    async with make_app(server, disk=DiskCache(cache, server_url="demo")).run_test() as pilot:
+        await settle(pilot)
+    server.stop()
+
+    app = make_app(server, disk=DiskCache(cache, server_url="demo"))
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        screen = app.screen
+        assert isinstance(screen, ProjectsScreen)
+        for _ in range(100):  # the disk read and the failed request, both off the loop
+            await pilot.pause()
+            if app.connection == "offline" and screen.project_tree.projects:
+                break
+        assert "Demo project  demo-project" in labels(screen.project_tree)
+        status = text_of(screen.query_one(StatusBar))
+        assert "offline" in status
+        assert f"data from {time.strftime('%H:%M')}" in status or "data from" in status
+        assert not screen.notice_line.display  # data is shown: no empty-screen notice
+
+        again = start_demo_server(data, port=port, today=TODAY)
+        try:
+            for _ in range(200):
+                await asyncio.sleep(0.02)  # the app's probe retries with its own backoff
+                if app.connection == "online":
+                    break
+            assert app.connection == "online"
+            await settle(pilot)
+            assert "online" in text_of(screen.query_one(StatusBar))
+            assert any("Connected to the server again." in n.message for n in app._notifications)
+        finally:
+            again.stop()

@@ -13,13 +13,9 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from optui import __version__
-
-if TYPE_CHECKING:
-    from optui.api.disk_cache import DiskCache
 
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
@@ -219,21 +215,14 @@ def _logout(args: argparse.Namespace) -> int:
     return 0
 
 
-def open_disk_cache(profile: str, server_id: str) -> DiskCache:
-    """The persistent cache of a profile (it opens its file in its own thread)."""
-    from optui import paths
-    from optui.api.disk_cache import DiskCache
-
-    return DiskCache(paths.cache_dir() / profile / "cache.sqlite3", server_url=server_id)
-
-
 def _run_app(args: argparse.Namespace) -> int:
     from optui import config, secrets
-    from optui.api import ApiCache, Credentials, OpenProjectClient, Services
+    from optui.connect import AppConnector, make_services
 
     server = None
     warning = None
-    verify: bool | str = True
+    services = None
+    connector = AppConnector(profile=args.profile, verify=_verify(args))
     if args.demo or args.demo_reset:
         from optui import paths
         from optui.demo import start_demo_server
@@ -243,8 +232,13 @@ def _run_app(args: argparse.Namespace) -> int:
             server = start_demo_server(paths.demo_data_dir(), reset=args.demo_reset, wait=False)
         except OSError as error:
             raise CliError(f"the demo server did not start: {error}") from None
-        url, key, label, scheme = server.url, server.api_key, "demo", "basic"
-        server_id = f"demo:{paths.demo_data_dir()}"  # the port changes, the data does not
+        label = "demo"
+        services = make_services(
+            server.url,
+            server.api_key,
+            profile=label,
+            server_id=f"demo:{paths.demo_data_dir()}",  # the port changes, the data does not
+        )
     else:
         try:
             profile = config.resolve(
@@ -252,29 +246,24 @@ def _run_app(args: argparse.Namespace) -> int:
             )
         except config.ConfigError as error:
             raise CliError(str(error)) from None
-        if profile is None:
-            raise CliError(
-                "no OpenProject instance given: run `optui login --url URL` once, or use "
-                "--url URL (or OPENPROJECT_URL) with OPENPROJECT_API_KEY, or try --demo"
+        label = ""
+        if profile is not None:
+            url = _check_url(profile.url)
+            key = os.environ.get("OPENPROJECT_API_KEY") or secrets.get_key(profile.name)
+            verify: bool | str = (
+                _verify(args)
+                if (args.insecure or args.ca_bundle)
+                else (profile.ca_bundle or profile.verify_tls)
             )
-        url = _check_url(profile.url)
-        key = os.environ.get("OPENPROJECT_API_KEY") or secrets.get_key(profile.name) or ""
-        if not key:
-            raise CliError(
-                f"no API key for {url}: run `optui login --url {url}` or set "
-                "OPENPROJECT_API_KEY (create a key in OpenProject under My account > Access tokens)"
-            )
-        secrets.remember(key)
-        label, scheme, server_id = profile.name, profile.auth, url
-        verify = (
-            _verify(args)
-            if (args.insecure or args.ca_bundle)
-            else (profile.ca_bundle or profile.verify_tls)
-        )
-        if verify is False:
-            warning = "TLS certificate checks are off for this server"
-    client = OpenProjectClient(url, Credentials(key, scheme), verify=verify)
-    services = Services(client, ApiCache(open_disk_cache(label, server_id)))
+            if verify is False:
+                warning = "TLS certificate checks are off for this server"
+            connector = AppConnector(profile=profile.name, verify=verify)
+            label = profile.name
+            if key:
+                services = make_services(
+                    url, key, profile=profile.name, scheme=profile.auth, verify=verify
+                )
+        # without a profile or a key the app opens on its login screen
 
     from optui.ui.app import OptuiApp
 
@@ -285,8 +274,9 @@ def _run_app(args: argparse.Namespace) -> int:
             server.stop()
             raise CliError(str(error)) from None
     try:
-        OptuiApp(services, profile_name=label, warning=warning).run()
+        OptuiApp(services, profile_name=label, warning=warning, connector=connector).run()
     finally:
+        connector.close()
         if server is not None:
             server.stop()
     return 0

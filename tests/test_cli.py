@@ -41,24 +41,9 @@ def test_help_names_the_commands_and_flags() -> None:
         assert word in run.stdout
 
 
-def test_no_instance_is_a_clear_error(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main([]) == 2
-    err = capsys.readouterr().err
-    assert err.startswith("optui: no OpenProject instance given")
-    assert "Traceback" not in err
-
-
 def test_a_bad_url_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--url", "openproject.example.com"]) == 2
     assert "not an http(s) URL" in capsys.readouterr().err
-
-
-def test_url_without_key_says_where_the_key_comes_from(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("OPENPROJECT_URL", "https://openproject.example.com")
-    assert main([]) == 2
-    assert "OPENPROJECT_API_KEY" in capsys.readouterr().err
 
 
 def start_server(*args: str) -> tuple[subprocess.Popen[str], str, str]:

@@ -12,11 +12,12 @@ from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 from textual.worker import Worker, WorkerState
 
-from optui.api import ApiError, ServerUnreachable, Services
+from optui.api import ApiError, ServerUnreachable, Services, Unauthenticated
 from optui.ui.commands import Command, CommandError, CommandRegistry, History
 from optui.ui.messages import ApiFailed, ConnectionChanged
 from optui.ui.screens.base import OptuiScreen
 from optui.ui.screens.help import HelpScreen
+from optui.ui.screens.login import Connector, LoginScreen, Session
 from optui.ui.screens.projects import ProjectsScreen
 from optui.ui.widgets.command_line import CommandLine
 
@@ -33,7 +34,11 @@ class OptuiApp(App[None]):
     """The optui terminal UI."""
 
     TITLE = "optui"
-    CSS_PATH: ClassVar[list[str | PurePath]] = [style_path("app.tcss"), style_path("projects.tcss")]
+    CSS_PATH: ClassVar[list[str | PurePath]] = [
+        style_path("app.tcss"),
+        style_path("projects.tcss"),
+        style_path("login.tcss"),
+    ]
     ENABLE_COMMAND_PALETTE = False
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
@@ -76,10 +81,17 @@ class OptuiApp(App[None]):
     data_stale: reactive[bool] = reactive(False)
 
     def __init__(
-        self, services: Services, *, profile_name: str, warning: str | None = None
+        self,
+        services: Services | None,
+        *,
+        profile_name: str = "",
+        warning: str | None = None,
+        connector: Connector | None = None,
     ) -> None:
         super().__init__()
-        self.services = services
+        self._services = services
+        self.connector = connector
+        """Logs in from inside the app (first start, or after a 401); None in tests."""
         self.registry = CommandRegistry()
         self.history = History()
         self._register_commands()
@@ -112,11 +124,47 @@ class OptuiApp(App[None]):
         wanted = prefix.casefold()
         return sorted(p.identifier for p in projects if p.identifier.casefold().startswith(wanted))
 
+    @property
+    def services(self) -> Services:
+        """The connection's services; screens exist only once there is one."""
+        assert self._services is not None, "no session yet"
+        return self._services
+
     def on_mount(self) -> None:
+        self.set_interval(0.25, self._show_busy)
+        if self._services is None:
+            if self.connector is None:
+                raise RuntimeError("OptuiApp needs services or a connector")
+            self.push_screen(LoginScreen(self.connector))
+            return
+        self._begin()
+
+    def _begin(self) -> None:
         self.services.client.on_reachability(self._reachability_changed)
         self.push_screen(ProjectsScreen())
         self.load_user()
-        self.set_interval(0.25, self._show_busy)
+
+    def start_session(self, session: Session) -> None:
+        """Use a new connection: after the login screen, or after logging in again (401)."""
+        old, self._services = self._services, session.services
+        self.profile_label = session.profile
+        if old is not None and old is not session.services:
+            self.close_services(old)
+        if isinstance(self.screen, LoginScreen) and len(self.screen_stack) > 2:
+            # logged in again after a 401: back where the user was, data reloaded
+            self.pop_screen()
+            self.services.client.on_reachability(self._reachability_changed)
+            self.connection = "online"
+            self.load_user()
+            self.call_after_refresh(self.screen.post_message, ConnectionChanged(online=True))
+            return
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        self._begin()
+
+    @work(group="app-close", exit_on_error=False)
+    async def close_services(self, services: Services) -> None:
+        await services.aclose()
 
     def _reachability_changed(self, reachable: bool) -> None:
         if reachable and self._outage_reported:
@@ -147,10 +195,12 @@ class OptuiApp(App[None]):
                 delay = min(delay * 2, 60.0)
 
     def _show_busy(self) -> None:
-        self.busy = self.services.client.in_flight
+        if self._services is not None:
+            self.busy = self._services.client.in_flight
 
     async def on_unmount(self) -> None:
-        await self.services.aclose()
+        if self._services is not None:
+            await self._services.aclose()
 
     @work(exclusive=True, group="app-user", exit_on_error=False)
     async def load_user(self) -> None:
@@ -230,6 +280,18 @@ class OptuiApp(App[None]):
             if self._outage_reported:
                 return  # one toast per outage: the status bar keeps saying it
             self._outage_reported = True
+        if isinstance(error, Unauthenticated) and self.connector is not None:
+            if not isinstance(self.screen, LoginScreen):
+                reason = "The server no longer accepts the stored API key. Enter a valid key."
+                self.push_screen(
+                    LoginScreen(
+                        self.connector,
+                        url=self.services.base_url,
+                        reason=reason,
+                        offer_demo=False,
+                    )
+                )
+            return
         self.notify(str(error), severity="error", markup=False, timeout=8)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from contextlib import suppress
 
 from textual.pilot import Pilot
+from textual.widgets import Input
 from textual.worker import WorkerCancelled, WorkerFailed
 
 from optui.api import ApiCache, Credentials, OpenProjectClient, RetryPolicy, Services
@@ -33,5 +34,7 @@ async def settle(pilot: Pilot[None]) -> None:
     ]:
         with suppress(WorkerCancelled, WorkerFailed):
             await pilot.app.workers.wait_for_complete(loads)
+    for field in pilot.app.screen.query(Input):
+        field.cursor_blink = False  # snapshots must not depend on the blink phase
     await pilot.pause()
     await pilot.pause()

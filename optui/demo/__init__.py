@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from starlette.applications import Starlette
 
+    from optui.demo.faults import Faults
+
 KEY_FILE = "api-key"
 DB_FILE = "demo.sqlite3"
 
@@ -65,6 +67,7 @@ class DemoServer:
         self._stopping = True
         if self._server is not None:
             self._server.should_exit = True
+            self._server.force_exit = True  # do not wait for hanging requests
         if self._thread is not None:
             self._thread.join(timeout=10)
             self._thread = None
@@ -137,6 +140,7 @@ def start_demo_server(
     seed_size: str = "normal",
     today: dt.date | None = None,
     wait: bool = True,
+    faults: Faults | None = None,
 ) -> DemoServer:
     """Start the server in a daemon thread.
 
@@ -152,7 +156,11 @@ def start_demo_server(
         try:
             import uvicorn
 
-            app = build_demo_app(data_dir, key, reset=reset, seed_size=seed_size, today=today)
+            app: Any = build_demo_app(data_dir, key, reset=reset, seed_size=seed_size, today=today)
+            if faults is not None:
+                from optui.demo.faults import FaultInjector
+
+                app = FaultInjector(app, faults)
             config = uvicorn.Config(
                 app,
                 log_level="warning",

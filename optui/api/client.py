@@ -103,6 +103,16 @@ class OpenProjectClient:
         self.reachable: bool | None = None
         """Whether the last request got an answer; None before the first one."""
         self._reachability_listeners: list[Callable[[bool], None]] = []
+        self._activity_listeners: list[Callable[[int], None]] = []
+
+    def on_activity(self, listener: Callable[[int], None]) -> None:
+        """Call `listener(in_flight)` whenever a request starts or ends (the spinner)."""
+        self._activity_listeners.append(listener)
+
+    def _set_in_flight(self, count: int) -> None:
+        self.in_flight = count
+        for listener in list(self._activity_listeners):
+            listener(count)
 
     def on_reachability(self, listener: Callable[[bool], None]) -> None:
         """Call `listener(reachable)` whenever the server starts or stops answering."""
@@ -146,7 +156,7 @@ class OpenProjectClient:
             elif content is not None:
                 data = content.encode()
         self.requests_made += 1
-        self.in_flight += 1
+        self._set_in_flight(self.in_flight + 1)
         try:
             response = await self._http.request(
                 method, path, params=params, content=data, headers=headers
@@ -162,7 +172,7 @@ class OpenProjectClient:
                 f"Cannot reach the server ({_reason(error)}).", method=method, url=self._url(path)
             ) from error
         finally:
-            self.in_flight -= 1
+            self._set_in_flight(self.in_flight - 1)
         self._set_reachable(True)
         if response.status_code >= 400:
             raise error_from_response(response)

@@ -120,6 +120,34 @@ class Services:
             force=force,
         )
 
+    # writes: the answer replaces the resource, and what may contain it is marked stale
+
+    async def update_work_package(
+        self, href: str, lock_version: int, changes: dict[str, Any]
+    ) -> Resource:
+        """PATCH a work package with its lockVersion (sent once, never retried)."""
+        answer = await self.client.write("PATCH", href, {"lockVersion": lock_version, **changes})
+        if answer is None:
+            raise ValueError("the server answered the update without a body")
+        self.cache.put_resource(dict(answer.data))
+        self._invalidate_after_work_package_change(answer)
+        return answer
+
+    def _invalidate_after_work_package_change(self, work_package: Resource) -> None:
+        project = work_package.link("project")
+        project_path = project.href if project and project.href else None
+
+        def affected(key: str) -> bool:
+            path = key.split("?", 1)[0]
+            return (
+                path in ("/api/v3/work_packages", "/api/v3/notifications")
+                or (project_path is not None and path.startswith(project_path + "/"))
+                or path.startswith("/api/v3/queries")
+                or (work_package.self_href is not None and path.startswith(work_package.self_href))
+            )
+
+        self.cache.invalidate(affected)
+
     async def aclose(self) -> None:
         await self.client.aclose()
         if self.cache.disk is not None:

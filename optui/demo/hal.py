@@ -157,9 +157,7 @@ def parse_hours(value: Any, attribute: str) -> float | None:
             attribute=attribute,
         )
     parts = {k: float(v) if v else 0.0 for k, v in match.groupdict().items()}
-    return (
-        parts["w"] * 168 + parts["d"] * 24 + parts["h"] + parts["m"] / 60 + parts["s"] / 3600
-    )
+    return parts["w"] * 168 + parts["d"] * 24 + parts["h"] + parts["m"] / 60 + parts["s"] / 3600
 
 
 def parse_date(value: Any, attribute: str) -> str | None:

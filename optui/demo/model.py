@@ -4,7 +4,8 @@ Records are plain dicts stored by `Store` under a kind. Field names follow the A
 where the API has the same property; links to other records are `<name>_id` fields. Dates are
 ISO strings (`YYYY-MM-DD`), times ISO 8601 UTC strings (`2026-11-02T09:00:00Z`).
 
-users            id, login, firstName, lastName, email, admin, status, language, createdAt, updatedAt
+users            id, login, firstName, lastName, email, admin, status, language, group_ids,
+                 createdAt, updatedAt
 groups           id, name, member_ids, createdAt, updatedAt
 projects         id, identifier, name, description (raw markdown), public, active, parent_id,
                  status_code (on_track/at_risk/off_track/None), type_ids, member_ids,

@@ -8,6 +8,7 @@ and what kind of value it is). `parse_filters` checks the JSON the way OpenProje
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -136,7 +137,9 @@ def _is_date(value: str) -> bool:
     return len(value) == 10
 
 
-def matches(record: Record, filters: Sequence[Filter], fields: Mapping[str, Field], ctx: Context) -> bool:
+def matches(
+    record: Record, filters: Sequence[Filter], fields: Mapping[str, Field], ctx: Context
+) -> bool:
     return all(_match(record, f, fields[f.name], ctx) for f in filters)
 
 
@@ -159,7 +162,7 @@ def _match(record: Record, flt: Filter, definition: Field, ctx: Context) -> bool
         closed = value in ctx.closed_status_ids
         return closed if op == "c" else not closed
     if kind in ("id", "status"):
-        wanted = {ctx.user_id if v == "me" else int(v) for v in flt.values}
+        wanted = _ids(flt.values, ctx.user_id)
         have = {int(v) for v in present}
         if op == "=":
             return bool(have & wanted)
@@ -189,6 +192,12 @@ def _match(record: Record, flt: Filter, definition: Field, ctx: Context) -> bool
             return any(n >= bounds[0] for n in numbers)
         return any(n <= bounds[0] for n in numbers)
     return _match_date(value, flt, ctx)
+
+
+@functools.lru_cache(maxsize=256)
+def _ids(values: tuple[str, ...], user_id: int) -> frozenset[int]:
+    """A filter's ids, parsed once per request rather than once per record."""
+    return frozenset(user_id if v == "me" else int(v) for v in values)
 
 
 def _match_date(value: Any, flt: Filter, ctx: Context) -> bool:

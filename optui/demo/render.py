@@ -69,7 +69,7 @@ def user_json(demo: Demo, user: Record) -> Json:
         "_links": {
             "self": link(href, user_name(user)),
             "memberships": link(
-                f'{API}/memberships?filters=%5B%7B%22principal%22%3A%7B%22operator%22%3A%22%3D%22%2C%22values%22%3A%5B%22{user["id"]}%22%5D%7D%7D%5D',
+                f"{API}/memberships?filters=%5B%7B%22principal%22%3A%7B%22operator%22%3A%22%3D%22%2C%22values%22%3A%5B%22{user['id']}%22%5D%7D%7D%5D",
                 "Memberships",
             ),
             "showUser": link(f"/users/{user['id']}", type="text/html"),
@@ -80,15 +80,24 @@ def user_json(demo: Demo, user: Record) -> Json:
     return body
 
 
-def group_json(group: Record) -> Json:
+def group_json(group: Record, demo: Demo | None = None) -> Json:
+    """A group; `_embedded` is required by the spec, and holds the members when `demo` is given."""
     href = f"{API}/groups/{group['id']}"
+    links: Json = {"self": link(href, group["name"])}
+    embedded: Json = {}
+    if demo is not None:
+        found = (demo.store.get("users", uid) for uid in group.get("member_ids", []))
+        members = [user for user in found if user is not None]
+        links["members"] = [link(f"{API}/users/{u['id']}", user_name(u)) for u in members]
+        embedded["members"] = [user_json(demo, u) for u in members]
     return {
         "_type": "Group",
         "id": group["id"],
         "name": group["name"],
         "createdAt": group["createdAt"],
         "updatedAt": group["updatedAt"],
-        "_links": {"self": link(href, group["name"])},
+        "_embedded": embedded,
+        "_links": links,
     }
 
 
@@ -188,7 +197,7 @@ def project_json(demo: Demo, project: Record) -> Json:
         "types": link(f"{href}/types"),
         "versions": link(f"{href}/versions"),
         "memberships": link(
-            f'{API}/memberships?filters=%5B%7B%22project%22%3A%7B%22operator%22%3A%22%3D%22%2C%22values%22%3A%5B%22{pid}%22%5D%7D%7D%5D'
+            f"{API}/memberships?filters=%5B%7B%22project%22%3A%7B%22operator%22%3A%22%3D%22%2C%22values%22%3A%5B%22{pid}%22%5D%7D%7D%5D"
         ),
         "workPackages": link(f"{href}/work_packages"),
         "parent": project_link(demo, project.get("parent_id")),

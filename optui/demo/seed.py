@@ -18,7 +18,7 @@ from optui.demo.store import Record, Store
 
 SIZES = ("normal", "large")
 SEED_VERSION = "1"
-EXTRAS: list[str] = []
+EXTRAS: list[str] = ["optui.demo.seed_activity", "optui.demo.seed_inbox"]
 """Modules with a `seed(store, today, rng)` function, run in order after the core seed."""
 
 USERS = [
@@ -74,8 +74,12 @@ STATUSES = [
     (14, "Rejected", True, "#495057", 0),
 ]
 
-PRIORITIES = [(1, "Low", "#74C0FC"), (2, "Normal", "#228BE6"), (3, "High", "#FD7E14"),
-              (4, "Immediate", "#E03131")]
+PRIORITIES = [
+    (1, "Low", "#74C0FC"),
+    (2, "Normal", "#228BE6"),
+    (3, "High", "#FD7E14"),
+    (4, "Immediate", "#E03131"),
+]
 
 # id, project, name, status, start offset, end offset (days from today)
 VERSIONS = [
@@ -88,9 +92,15 @@ VERSIONS = [
     (7, 4, "App 1.2", "open", -10, 30),
 ]
 
-CATEGORIES = [(1, 1, "Design", 2), (2, 1, "Development", 3), (3, 1, "Documentation", None),
-              (4, 2, "Backend", 4), (5, 2, "Frontend", 3), (6, 4, "Android", 7),
-              (7, 4, "iOS", 7)]
+CATEGORIES = [
+    (1, 1, "Design", 2),
+    (2, 1, "Development", 3),
+    (3, 1, "Documentation", None),
+    (4, 2, "Backend", 4),
+    (5, 2, "Frontend", 3),
+    (6, 4, "Android", 7),
+    (7, 4, "iOS", 7),
+]
 
 # id, name, format, multi, required, type ids ([] = all)
 CUSTOM_FIELDS: list[tuple[int, str, str, bool, bool, list[int]]] = [
@@ -106,32 +116,81 @@ CUSTOM_FIELDS: list[tuple[int, str, str, bool, bool, list[int]]] = [
     (10, "Target release", "version", False, False, [7]),
     (11, "Specification", "link", False, False, [4, 5]),
 ]
-OPTIONS = {7: ["API", "User interface", "Database", "Infrastructure", "Documentation"],
-           8: ["Linux", "macOS", "Windows", "Android", "iOS"]}
-
-TIME_ENTRY_ACTIVITIES = [(1, "Management", False), (2, "Specification", False),
-                         (3, "Development", True), (4, "Testing", False),
-                         (5, "Support", False), (6, "Other", False)]
-
-AREAS = ["login page", "project overview", "search", "REST API", "notification mails",
-         "dashboard", "export to PDF", "user settings", "invoice module", "onboarding flow",
-         "mobile navigation", "report builder", "file uploads", "calendar view",
-         "time tracking", "access control", "backup job", "payment gateway"]
-VERBS = {
-    1: ["Write tests for the {a}", "Refactor the {a}", "Update the docs of the {a}",
-        "Review the {a} copy", "Set up monitoring for the {a}", "Translate the {a}"],
-    3: ["Planning phase: {a}", "Execution phase: {a}", "Rollout phase: {a}"],
-    4: ["Dark mode for the {a}", "Keyboard shortcuts in the {a}", "Bulk edit in the {a}",
-        "Export CSV from the {a}", "Filters for the {a}"],
-    5: ["Redesign the {a}", "Make the {a} accessible", "Speed up the {a}"],
-    6: ["As a user I want to save my {a} preferences", "As an admin I want to audit the {a}",
-        "As a manager I want a summary of the {a}", "As a guest I want to browse the {a}"],
-    7: ["{A} crashes on empty input", "{A} shows the wrong time zone",
-        "Typo in the {a} header", "{A} is slow with 10,000 rows", "{A} loses the scroll position",
-        "{A} returns 500 for umlauts"],
+OPTIONS = {
+    7: ["API", "User interface", "Database", "Infrastructure", "Documentation"],
+    8: ["Linux", "macOS", "Windows", "Android", "iOS"],
 }
-MILESTONES = ["Beta release", "Go-live", "Contract signed", "Design freeze", "Security audit done",
-              "Board review"]
+
+TIME_ENTRY_ACTIVITIES = [
+    (1, "Management", False),
+    (2, "Specification", False),
+    (3, "Development", True),
+    (4, "Testing", False),
+    (5, "Support", False),
+    (6, "Other", False),
+]
+
+AREAS = [
+    "login page",
+    "project overview",
+    "search",
+    "REST API",
+    "notification mails",
+    "dashboard",
+    "export to PDF",
+    "user settings",
+    "invoice module",
+    "onboarding flow",
+    "mobile navigation",
+    "report builder",
+    "file uploads",
+    "calendar view",
+    "time tracking",
+    "access control",
+    "backup job",
+    "payment gateway",
+]
+VERBS = {
+    1: [
+        "Write tests for the {a}",
+        "Refactor the {a}",
+        "Update the docs of the {a}",
+        "Review the {a} copy",
+        "Set up monitoring for the {a}",
+        "Translate the {a}",
+    ],
+    3: ["Planning phase: {a}", "Execution phase: {a}", "Rollout phase: {a}"],
+    4: [
+        "Dark mode for the {a}",
+        "Keyboard shortcuts in the {a}",
+        "Bulk edit in the {a}",
+        "Export CSV from the {a}",
+        "Filters for the {a}",
+    ],
+    5: ["Redesign the {a}", "Make the {a} accessible", "Speed up the {a}"],
+    6: [
+        "As a user I want to save my {a} preferences",
+        "As an admin I want to audit the {a}",
+        "As a manager I want a summary of the {a}",
+        "As a guest I want to browse the {a}",
+    ],
+    7: [
+        "{A} crashes on empty input",
+        "{A} shows the wrong time zone",
+        "Typo in the {a} header",
+        "{A} is slow with 10,000 rows",
+        "{A} loses the scroll position",
+        "{A} returns 500 for umlauts",
+    ],
+}
+MILESTONES = [
+    "Beta release",
+    "Go-live",
+    "Contract signed",
+    "Design freeze",
+    "Security audit done",
+    "Board review",
+]
 
 DESCRIPTION = """## Goal
 
@@ -164,8 +223,9 @@ def seed(store: Store, today: dt.date, size: str = "normal") -> None:
     created = today - dt.timedelta(days=180)
     with store.batch():
         _reference_data(store, today, created)
-        store.insert_many("work_packages", _work_packages(store, today, rng, 250, [1, 2, 3, 4, 5,
-                                                                                 6, 7, 8]))
+        store.insert_many(
+            "work_packages", _work_packages(store, today, rng, 250, [1, 2, 3, 4, 5, 6, 7, 8])
+        )
         if size == "large":
             store.insert_many("work_packages", _work_packages(store, today, rng, 10_000, [1, 3, 5]))
         for name in EXTRAS:
@@ -178,57 +238,140 @@ def seed(store: Store, today: dt.date, size: str = "normal") -> None:
 def _reference_data(store: Store, today: dt.date, created: dt.date) -> None:
     stamp = _stamp(created)
     for uid, login, first, last, admin in USERS:
-        store.insert("users", {
-            "id": uid, "login": login, "firstName": first, "lastName": last,
-            "email": f"{login}@example.com", "admin": admin, "status": "active",
-            "language": "en", "createdAt": stamp, "updatedAt": stamp,
-            "group_ids": [DEVELOPERS_GROUP] if uid in (3, 4, 5) else [],
-        })
-    store.insert("groups", {"id": DEVELOPERS_GROUP, "name": "Developers", "member_ids": [3, 4, 5],
-                            "createdAt": stamp, "updatedAt": stamp})
+        store.insert(
+            "users",
+            {
+                "id": uid,
+                "login": login,
+                "firstName": first,
+                "lastName": last,
+                "email": f"{login}@example.com",
+                "admin": admin,
+                "status": "active",
+                "language": "en",
+                "createdAt": stamp,
+                "updatedAt": stamp,
+                "group_ids": [DEVELOPERS_GROUP] if uid in (3, 4, 5) else [],
+            },
+        )
+    store.insert(
+        "groups",
+        {
+            "id": DEVELOPERS_GROUP,
+            "name": "Developers",
+            "member_ids": [3, 4, 5],
+            "createdAt": stamp,
+            "updatedAt": stamp,
+        },
+    )
     for pid, ident, name, parent, public, active, members, status in PROJECTS:
-        store.insert("projects", {
-            "id": pid, "identifier": ident, "name": name, "parent_id": parent,
-            "public": public, "active": active, "member_ids": members, "status_code": status,
-            "description": f"This is the *{name}*. It shows how OpenProject organises work.",
-            "statusExplanation": "All milestones are on schedule." if status else "",
-            "type_ids": [t[0] for t in TYPES], "createdAt": stamp, "updatedAt": stamp,
-        })
+        store.insert(
+            "projects",
+            {
+                "id": pid,
+                "identifier": ident,
+                "name": name,
+                "parent_id": parent,
+                "public": public,
+                "active": active,
+                "member_ids": members,
+                "status_code": status,
+                "description": f"This is the *{name}*. It shows how OpenProject organises work.",
+                "statusExplanation": "All milestones are on schedule." if status else "",
+                "type_ids": [t[0] for t in TYPES],
+                "createdAt": stamp,
+                "updatedAt": stamp,
+            },
+        )
     for tid, name, color, milestone in TYPES:
-        store.insert("types", {"id": tid, "name": name, "color": color, "position": tid,
-                               "isDefault": tid == 1, "isMilestone": milestone,
-                               "createdAt": stamp, "updatedAt": stamp})
+        store.insert(
+            "types",
+            {
+                "id": tid,
+                "name": name,
+                "color": color,
+                "position": tid,
+                "isDefault": tid == 1,
+                "isMilestone": milestone,
+                "createdAt": stamp,
+                "updatedAt": stamp,
+            },
+        )
     for sid, name, closed, color, ratio in STATUSES:
-        store.insert("statuses", {"id": sid, "name": name, "isClosed": closed, "color": color,
-                                  "isDefault": sid == 1, "isReadonly": sid == 14,
-                                  "position": sid, "defaultDoneRatio": ratio})
+        store.insert(
+            "statuses",
+            {
+                "id": sid,
+                "name": name,
+                "isClosed": closed,
+                "color": color,
+                "isDefault": sid == 1,
+                "isReadonly": sid == 14,
+                "position": sid,
+                "defaultDoneRatio": ratio,
+            },
+        )
     for prid, name, color in PRIORITIES:
-        store.insert("priorities", {"id": prid, "name": name, "color": color, "position": prid,
-                                    "isDefault": prid == 2, "isActive": True})
+        store.insert(
+            "priorities",
+            {
+                "id": prid,
+                "name": name,
+                "color": color,
+                "position": prid,
+                "isDefault": prid == 2,
+                "isActive": True,
+            },
+        )
     for vid, pid, name, status, start, end in VERSIONS:
-        store.insert("versions", {
-            "id": vid, "project_id": pid, "name": name, "status": status, "sharing": "none",
-            "description": f"Everything planned for {name}.",
-            "startDate": None if start is None else (today + dt.timedelta(days=start)).isoformat(),
-            "endDate": None if end is None else (today + dt.timedelta(days=end)).isoformat(),
-            "createdAt": stamp, "updatedAt": stamp,
-        })
+        store.insert(
+            "versions",
+            {
+                "id": vid,
+                "project_id": pid,
+                "name": name,
+                "status": status,
+                "sharing": "none",
+                "description": f"Everything planned for {name}.",
+                "startDate": None
+                if start is None
+                else (today + dt.timedelta(days=start)).isoformat(),
+                "endDate": None if end is None else (today + dt.timedelta(days=end)).isoformat(),
+                "createdAt": stamp,
+                "updatedAt": stamp,
+            },
+        )
     for cid, pid, name, assignee in CATEGORIES:
-        store.insert("categories", {"id": cid, "project_id": pid, "name": name,
-                                    "assignee_id": assignee})
+        store.insert(
+            "categories", {"id": cid, "project_id": pid, "name": name, "assignee_id": assignee}
+        )
     option_id = 1
     for fid, name, fmt, multi, required, type_ids in CUSTOM_FIELDS:
-        store.insert("custom_fields", {"id": fid, "name": name, "format": fmt, "multi": multi,
-                                       "required": required, "type_ids": type_ids,
-                                       "min_length": None, "max_length": 255 if fmt == "string"
-                                       else None, "position": fid})
+        store.insert(
+            "custom_fields",
+            {
+                "id": fid,
+                "name": name,
+                "format": fmt,
+                "multi": multi,
+                "required": required,
+                "type_ids": type_ids,
+                "min_length": None,
+                "max_length": 255 if fmt == "string" else None,
+                "position": fid,
+            },
+        )
         for position, value in enumerate(OPTIONS.get(fid, []), start=1):
-            store.insert("custom_options", {"id": option_id, "custom_field_id": fid,
-                                            "value": value, "position": position})
+            store.insert(
+                "custom_options",
+                {"id": option_id, "custom_field_id": fid, "value": value, "position": position},
+            )
             option_id += 1
     for aid, name, default in TIME_ENTRY_ACTIVITIES:
-        store.insert("time_entry_activities", {"id": aid, "name": name, "position": aid,
-                                               "default": default, "active": True})
+        store.insert(
+            "time_entry_activities",
+            {"id": aid, "name": name, "position": aid, "default": default, "active": True},
+        )
 
 
 def _work_packages(
@@ -238,8 +381,9 @@ def _work_packages(
     them, tasks and bugs beside, milestones; every type and status occurs."""
     next_id = store.next_id("work_packages")
     projects = {p: store.get("projects", p) for p in project_ids}
-    options = {f: [o["id"] for o in store.find("custom_options", custom_field_id=f)]
-               for f in OPTIONS}
+    options = {
+        f: [o["id"] for o in store.find("custom_options", custom_field_id=f)] for f in OPTIONS
+    }
     parents: dict[int, list[int]] = {p: [] for p in project_ids}
     for n in range(count):
         wp_id = next_id + n
@@ -247,10 +391,14 @@ def _work_packages(
         project = projects[project_id]
         assert project is not None
         members = [m for m in project["member_ids"] if m < DEVELOPERS_GROUP] or [8]
-        type_id = TYPES[n % len(TYPES)][0] if n < 14 else rng.choice(
-            [1, 1, 1, 7, 7, 6, 6, 4, 5, 3, 2])
-        status_id = STATUSES[n % len(STATUSES)][0] if n < 28 else rng.choice(
-            [1, 1, 7, 7, 7, 12, 12, 5, 6, 9, 8, 13, 2, 4])
+        type_id = (
+            TYPES[n % len(TYPES)][0] if n < 14 else rng.choice([1, 1, 1, 7, 7, 6, 6, 4, 5, 3, 2])
+        )
+        status_id = (
+            STATUSES[n % len(STATUSES)][0]
+            if n < 28
+            else rng.choice([1, 1, 7, 7, 7, 12, 12, 5, 6, 9, 8, 13, 2, 4])
+        )
         area = AREAS[rng.randrange(len(AREAS))]
         if type_id == 2:
             subject = f"{rng.choice(MILESTONES)}: {area}"
@@ -261,7 +409,7 @@ def _work_packages(
             subject = f"{subject} #{n + 1}"
         start = today + dt.timedelta(days=rng.randint(-60, 40))
         length = rng.randint(0, 20)
-        assignee = rng.choice(members + [1, 1, None]) if n % 5 else 1
+        assignee = rng.choice([*members, 1, 1, None]) if n % 5 else 1
         parent_id = None
         if type_id in (1, 6, 7) and parents[project_id] and rng.random() < 0.6:
             parent_id = rng.choice(parents[project_id][-6:])
@@ -269,15 +417,17 @@ def _work_packages(
             "id": wp_id,
             "subject": subject,
             "description": DESCRIPTION.format(area=area, slug=area.replace(" ", "_"))
-            if n % 3 else "",
+            if n % 3
+            else "",
             "project_id": project_id,
             "type_id": type_id,
             "status_id": status_id,
             "priority_id": rng.choice([1, 2, 2, 2, 3, 3, 4]),
             "author_id": rng.choice(members),
-            "assignee_id": assignee if (assignee is None or assignee in project["member_ids"]
-                                        or assignee == 1) else None,
-            "responsible_id": rng.choice(members + [None]),
+            "assignee_id": assignee
+            if (assignee is None or assignee in project["member_ids"] or assignee == 1)
+            else None,
+            "responsible_id": rng.choice([*members, None]),
             "version_id": _version_for(project_id, rng),
             "category_id": _category_for(project_id, rng),
             "parent_id": parent_id,
@@ -310,12 +460,12 @@ def _work_packages(
 
 def _version_for(project_id: int, rng: random.Random) -> int | None:
     candidates = [v[0] for v in VERSIONS if v[1] == project_id]
-    return rng.choice(candidates + [None]) if candidates else None
+    return rng.choice([*candidates, None]) if candidates else None
 
 
 def _category_for(project_id: int, rng: random.Random) -> int | None:
     candidates = [c[0] for c in CATEGORIES if c[1] == project_id]
-    return rng.choice(candidates + [None]) if candidates else None
+    return rng.choice([*candidates, None]) if candidates else None
 
 
 def _custom_values(

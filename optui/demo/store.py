@@ -41,7 +41,9 @@ class Store:
                 # created 0600 before SQLite opens it: the file holds the demo's API key
                 os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
         self._lock = threading.RLock()
-        self._db = sqlite3.connect(":memory:" if path is None else str(path), check_same_thread=False)
+        self._db = sqlite3.connect(
+            ":memory:" if path is None else str(path), check_same_thread=False
+        )
         self._db.executescript(SCHEMA)
         self._tables: dict[str, dict[int, Record]] = {}
         for kind, record_id, data in self._db.execute("SELECT kind, id, data FROM records"):

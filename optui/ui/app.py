@@ -131,7 +131,6 @@ class OptuiApp(App[None]):
         return self._services
 
     def on_mount(self) -> None:
-        self.set_interval(0.25, self._show_busy)
         if self._services is None:
             if self.connector is None:
                 raise RuntimeError("OptuiApp needs services or a connector")
@@ -141,6 +140,7 @@ class OptuiApp(App[None]):
 
     def _begin(self) -> None:
         self.services.client.on_reachability(self._reachability_changed)
+        self.services.client.on_activity(self._show_busy)
         self.push_screen(ProjectsScreen())
         self.load_user()
 
@@ -154,6 +154,7 @@ class OptuiApp(App[None]):
             # logged in again after a 401: back where the user was, data reloaded
             self.pop_screen()
             self.services.client.on_reachability(self._reachability_changed)
+            self.services.client.on_activity(self._show_busy)
             self.connection = "online"
             self.load_user()
             self.call_after_refresh(self.screen.post_message, ConnectionChanged(online=True))
@@ -194,9 +195,8 @@ class OptuiApp(App[None]):
             except ApiError:
                 delay = min(delay * 2, 60.0)
 
-    def _show_busy(self) -> None:
-        if self._services is not None:
-            self.busy = self._services.client.in_flight
+    def _show_busy(self, in_flight: int) -> None:
+        self.busy = in_flight
 
     async def on_unmount(self) -> None:
         if self._services is not None:

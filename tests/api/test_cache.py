@@ -143,3 +143,35 @@ async def test_server_on_a_new_port_still_hits_the_cache(tmp_path: Path) -> None
         await second.aclose()
     finally:
         again.stop()
+
+
+async def test_a_write_updates_the_identity_map_and_marks_lists_stale(demo: DemoServer) -> None:
+    services = services_for(demo, None)
+    cache = services.cache
+    list_key = ApiCache.key("/api/v3/work_packages", {"filters": []})
+
+    async def fetch_list() -> object:
+        return (
+            await services.client.get("/api/v3/work_packages", {"filters": [], "pageSize": 50})
+        ).data
+
+    await cache.get(list_key, fetch_list)
+    await services.projects()
+    projects_key = ApiCache.key("/api/v3/projects", {"filters": []})
+    entry = cache.peek(list_key)
+    assert entry is not None and cache.is_fresh(entry, 30)
+    first = entry.value["_embedded"]["elements"][0]
+    href, lock = first["_links"]["self"]["href"], first["lockVersion"]
+    seen: list[frozenset[str]] = []
+    cache.subscribe(seen.append)
+
+    answer = await services.update_work_package(href, lock, {"subject": "Renamed by a test"})
+    assert answer.integer("lockVersion") == lock + 1
+    entry = cache.peek(list_key)
+    assert entry is not None
+    assert entry.value["_embedded"]["elements"][0]["subject"] == "Renamed by a test"
+    assert not cache.is_fresh(entry, 30)  # the list is revalidated when shown again
+    assert any(href in keys for keys in seen)
+    unrelated = cache.peek(projects_key)
+    assert unrelated is not None and cache.is_fresh(unrelated, 30)  # left alone
+    await services.aclose()

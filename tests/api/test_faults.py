@@ -37,7 +37,8 @@ def faulty(tmp_path: Path, faults: Faults) -> Iterator[DemoServer]:
 
 def client_for(server: DemoServer, timeout: float = 10.0) -> OpenProjectClient:
     return OpenProjectClient(
-        server.url, Credentials(server.api_key),
+        server.url,
+        Credentials(server.api_key),
         retry=RetryPolicy(attempts=3, base_delay=0.01),
         timeout=httpx.Timeout(timeout, connect=2.0),
     )

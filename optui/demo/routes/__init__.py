@@ -11,6 +11,13 @@ from optui.demo.model import Demo
 MODULES = [
     "core",
     "projects",
+    "queries",
+    "grids",
+    "notifications",
+    "time_entries",
+    "render_text",
+    "work_packages",
+    "activities",
 ]
 """Route modules in order; a module's specific paths must come before another's catch-alls."""
 

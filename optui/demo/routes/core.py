@@ -128,7 +128,9 @@ def routes(demo: Demo) -> list[Route]:
         )
         found = [u for u in store.all("users") if queries.matches(u, filters, USER_FIELDS, ctx)]
         found = queries.sort_records(
-            found, order, {"id": lambda r: r["id"], "name": user_name, "login": lambda r: r["login"]}
+            found,
+            order,
+            {"id": lambda r: r["id"], "name": user_name, "login": lambda r: r["login"]},
         )
         return hal(paged_collection(request, found, lambda u: user_json(demo, u)))
 
@@ -143,7 +145,7 @@ def routes(demo: Demo) -> list[Route]:
         record = demo.lookup("groups", request.path_params["id"])
         if record is None:
             raise not_found()
-        return hal(group_json(record))
+        return hal(group_json(record, demo))
 
     async def principals(request: Request) -> Response:
         fields = principal_fields(demo)
@@ -153,7 +155,7 @@ def routes(demo: Demo) -> list[Route]:
         found = [p for p in everyone if queries.matches(p, filters, fields, ctx)]
 
         def render(record: Record) -> Json:
-            return user_json(demo, record) if "login" in record else group_json(record)
+            return user_json(demo, record) if "login" in record else group_json(record, demo)
 
         return hal(paged_collection(request, found, render))
 

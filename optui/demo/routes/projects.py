@@ -15,7 +15,6 @@ from optui.demo.render import (
     ancestor_ids,
     category_json,
     find_project,
-    group_json,
     project_json,
     type_json,
     user_json,
@@ -92,9 +91,7 @@ def routes(demo: Demo) -> list[Route]:
             p for p in demo.visible_projects() if queries.matches(p, filters or [], fields, ctx)
         ]
         order = queries.parse_sort(request.query_params.get("sortBy"), PROJECT_SORTS, [])
-        found = (
-            queries.sort_records(found, order, PROJECT_SORTS) if order else tree_order(found)
-        )
+        found = queries.sort_records(found, order, PROJECT_SORTS) if order else tree_order(found)
         return hal(paged_collection(request, found, lambda p: project_json(demo, p)))
 
     async def project(request: Request) -> Response:
@@ -116,11 +113,11 @@ def routes(demo: Demo) -> list[Route]:
         return hal(simple_collection(elements, request.url.path))
 
     async def available_assignees(request: Request) -> Response:
+        # users only, as on an instance without group assignment: the spec's
+        # Available_AssigneesModel allows nothing but `User` elements
         found = project_or_404(request)
-        members = [store.get("users", uid) or store.get("groups", uid) for uid in found.get("member_ids", [])]
-        elements = [
-            user_json(demo, m) if "login" in m else group_json(m) for m in members if m is not None
-        ]
+        members = [store.get("users", uid) for uid in found.get("member_ids", [])]
+        elements = [user_json(demo, m) for m in members if m is not None]
         return hal(simple_collection(elements, request.url.path))
 
     async def all_versions(request: Request) -> Response:
@@ -139,9 +136,7 @@ def routes(demo: Demo) -> list[Route]:
         owner = None if record is None else demo.visible_project(record["project_id"])
         if owner is None:
             raise not_found("The requested version could not be found.")
-        return hal(
-            simple_collection([project_json(demo, owner)], request.url.path)
-        )
+        return hal(simple_collection([project_json(demo, owner)], request.url.path))
 
     async def category(request: Request) -> Response:
         record = demo.lookup("categories", request.path_params["id"])

@@ -51,7 +51,7 @@ class StatusBar(Static):
         if warning:
             parts.append(Content.styled(f" · ⚠ {warning}", "bold"))
         if getattr(app, "busy", 0):
-            parts.append(Content(" · ⟳ loading"))
+            parts.append(Content(" · ⟳ syncing"))
         parts.append(Content.styled("   : command  ? help  q quit", "dim"))
         self.set_class(state == "offline", "-offline")
         self.update(Content.assemble(*parts))

@@ -107,6 +107,13 @@ class ApiCache:
         self._entries[key] = Entry(self._normalise(body), float("-inf"), saved_at)
         return self.peek(key)
 
+    def age(self, key: str) -> float:
+        """Seconds since the entry was fetched from the server (infinite if unknown)."""
+        entry = self._entries.get(key)
+        if entry is None:
+            return float("inf")
+        return self._wall_clock() - entry.saved_at
+
     def is_fresh(self, entry: Entry, ttl: float) -> bool:
         return self._clock() - entry.fetched_at < ttl
 
@@ -176,6 +183,15 @@ class ApiCache:
     # normalising: collections keep references into the identity map
 
     def _absorb(self, item: Json, changed: set[str]) -> None:
+        """Keep a complete object, and the complete objects embedded in it, by href."""
+        if item.get("_type") == "Form":
+            return  # forms embed schemas with allowedValues: never mixed with standalone ones
+        embedded = item.get("_embedded")
+        if isinstance(embedded, Mapping):
+            for value in embedded.values():
+                for nested in value if isinstance(value, list) else [value]:
+                    if isinstance(nested, dict):
+                        self._absorb(nested, changed)
         href = _self_href(item)
         if href is None:
             return

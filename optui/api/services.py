@@ -6,6 +6,7 @@ fresh one from the server (stale-while-revalidate).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
@@ -17,6 +18,11 @@ from optui.api.models import Project, User
 
 T = TypeVar("T")
 PROJECTS_PATH = "/api/v3/projects"
+WORK_PACKAGES_PATH = "/api/v3/work_packages"
+FULL_REFRESH_AFTER = 600.0
+"""Seconds after which a list is fetched whole again rather than incrementally."""
+CLOCK_SKEW = 5.0
+"""Seconds of overlap when asking for changes, for clocks that disagree a little."""
 ME_PATH = "/api/v3/users/me"
 
 
@@ -119,6 +125,53 @@ class Services:
             ttl=SHORT_TTL,
             force=force,
         )
+
+    # work package lists: fetched whole, refreshed incrementally by `updatedAt`
+
+    @staticmethod
+    def _work_packages_key(path: str, filters: list[Any]) -> str:
+        return ApiCache.key(path, {"filters": filters})
+
+    async def work_packages(
+        self, filters: list[Any], *, path: str = WORK_PACKAGES_PATH, force: bool = False
+    ) -> list[Resource]:
+        """Every work package matching `filters` (`[]` means all, not the open-only default)."""
+        key = self._work_packages_key(path, filters)
+
+        async def fetch() -> list[Any]:
+            found = await self.client.fetch_all(path, {"filters": filters})
+            return [resource.data for resource in found]
+
+        value = await self.cache.get(key, fetch, ttl=SHORT_TTL, force=force)
+        return [Resource(item) for item in value if isinstance(item, dict)]
+
+    async def refresh_work_packages(
+        self, filters: list[Any], *, path: str = WORK_PACKAGES_PATH
+    ) -> list[Resource]:
+        """Refresh a cached list by asking only for what changed since it was fetched.
+
+        `updatedAt` cannot see deletions, moves or lost permissions: a count request checks
+        the total, and a mismatch (or an old list) falls back to a full fetch.
+        """
+        key = self._work_packages_key(path, filters)
+        entry = await self.cache.read(key)
+        if entry is None or self.cache.age(key) > FULL_REFRESH_AFTER:
+            return await self.work_packages(filters, path=path, force=True)
+        since = dt.datetime.fromtimestamp(entry.saved_at - CLOCK_SKEW, dt.UTC)
+        window = {"updatedAt": {"operator": "<>d", "values": [since.isoformat(), ""]}}
+        changed = await self.client.fetch_all(path, {"filters": [*filters, window]})
+        count = await self.client.get_page(path, {"filters": filters}, page_size=1)
+        merged: list[Any] = list(entry.value)
+        known = {Resource(item).self_href for item in merged if isinstance(item, dict)}
+        merged += [r.data for r in changed if r.self_href not in known]
+        for resource in changed:
+            self.cache.put_resource(dict(resource.data))
+        if count.integer("total") != len(merged):
+            return await self.work_packages(filters, path=path, force=True)
+        self.cache.put(key, merged)
+        refreshed = self.cache.peek(key)
+        items = refreshed.value if refreshed is not None else []
+        return [Resource(item) for item in items if isinstance(item, dict)]
 
     # writes: the answer replaces the resource, and what may contain it is marked stale
 

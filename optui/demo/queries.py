@@ -28,6 +28,10 @@ OPERATORS: dict[str, frozenset[str]] = {
         {"=d", "<>d", "t", "w", "t-", "t+", ">t-", "<t-", "<t+", ">t+", "*", "!*", ">=", "<="}
     ),
     "bool": frozenset({"=", "!"}),
+    # timestamps (createdAt, updatedAt): the date operators, values dates or ISO 8601 times
+    "datetime": frozenset(
+        {"=d", "<>d", "t", "w", "t-", "t+", ">t-", "<t-", "<t+", ">t+", "*", "!*", ">=", "<="}
+    ),
     "number": frozenset({"=", "!", ">=", "<=", "*", "!*"}),
 }
 VALUELESS = frozenset({"o", "c", "*", "!*", "t", "w"})
@@ -110,10 +114,12 @@ def _check_values(name: str, definition: Field, operator: str, values: list[str]
         if len(values) != 1 or not values[0].lstrip("-").isdigit():
             raise invalid_query(f"{name} Values is invalid.")
     elif operator == "<>d":
-        if len(values) != 2 or not all(v == "" or _is_date(v) for v in values):
+        valid = _is_moment if definition.kind == "datetime" else _is_date
+        if len(values) != 2 or not all(v == "" or valid(v) for v in values):
             raise invalid_query(f"{name} Values is invalid.")
-    elif definition.kind == "date" and operator in ("=d", ">=", "<="):
-        if len(values) != 1 or not _is_date(values[0]):
+    elif definition.kind in ("date", "datetime") and operator in ("=d", ">=", "<="):
+        valid = _is_moment if definition.kind == "datetime" else _is_date
+        if len(values) != 1 or not valid(values[0]):
             raise invalid_query(f"{name} Values is invalid.")
     elif definition.kind in ("id", "status"):
         for value in values:
@@ -127,6 +133,22 @@ def _check_values(name: str, definition: Field, operator: str, values: list[str]
             [float(v) for v in values]
         except ValueError:
             raise invalid_query(f"{name} Values is invalid.") from None
+
+
+def _moment(value: str) -> dt.datetime:
+    """An ISO 8601 time (a trailing Z allowed) as an aware datetime, UTC when unzoned."""
+    parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
+
+
+def _is_moment(value: str) -> bool:
+    if _is_date(value):
+        return True
+    try:
+        _moment(value)
+    except ValueError:
+        return False
+    return "T" in value
 
 
 def _is_date(value: str) -> bool:
@@ -191,7 +213,31 @@ def _match(record: Record, flt: Filter, definition: Field, ctx: Context) -> bool
         if op == ">=":
             return any(n >= bounds[0] for n in numbers)
         return any(n <= bounds[0] for n in numbers)
+    if kind == "datetime" and any(len(v) > 10 for v in flt.values) and value:
+        return _match_moment(str(value), flt)
     return _match_date(value, flt, ctx)
+
+
+def _match_moment(value: str, flt: Filter) -> bool:
+    """Timestamp filters given full times: compare to the second, not the day."""
+    moment = _moment(value)
+    op, values = flt.operator, flt.values
+
+    def bound(text: str, end: bool) -> dt.datetime:
+        if len(text) == 10:  # a plain date covers the whole day
+            day = dt.datetime.fromisoformat(text).replace(tzinfo=dt.UTC)
+            return day + dt.timedelta(days=1, microseconds=-1) if end else day
+        return _moment(text)
+
+    if op == "<>d":
+        low = bound(values[0], False) if values[0] else None
+        high = bound(values[1], True) if values[1] else None
+        return (low is None or moment >= low) and (high is None or moment <= high)
+    if op == ">=":
+        return moment >= bound(values[0], False)
+    if op == "<=":
+        return moment <= bound(values[0], True)
+    return bound(values[0], False) <= moment <= bound(values[0], True)  # "=d"
 
 
 @functools.lru_cache(maxsize=256)

@@ -11,7 +11,7 @@ import pytest
 from optui.api import ApiCache, Credentials, OpenProjectClient, ServerUnreachable, Services
 from optui.api.disk_cache import DiskCache
 from optui.demo import DemoServer, start_demo_server
-from tests.conftest import TODAY
+from tests.conftest import TODAY, demo_client
 
 
 def services_for(demo: DemoServer, disk: DiskCache | None) -> Services:
@@ -175,3 +175,79 @@ async def test_a_write_updates_the_identity_map_and_marks_lists_stale(demo: Demo
     unrelated = cache.peek(projects_key)
     assert unrelated is not None and cache.is_fresh(unrelated, 30)  # left alone
     await services.aclose()
+
+
+async def test_incremental_refresh_asks_only_for_changes(demo: DemoServer) -> None:
+    services = services_for(demo, None)
+    scrum = [{"project": {"operator": "=", "values": ["2"]}}]
+    before = await services.work_packages(scrum)
+    target = before[0]
+    with demo_client(demo) as other:  # someone else edits one of them
+        answer = other.patch(
+            target.self_href or "",
+            json={"lockVersion": target.integer("lockVersion"), "subject": "Changed elsewhere"},
+        )
+        assert answer.status_code == 200, answer.text
+    made = services.client.requests_made
+    after = await services.refresh_work_packages(scrum)
+    assert services.client.requests_made - made == 2  # the changes, and the count
+    assert len(after) == len(before)
+    changed = {r.self_href: r.text("subject") for r in after}
+    assert changed[target.self_href] == "Changed elsewhere"
+    await services.aclose()
+
+
+async def test_a_deletion_makes_the_incremental_refresh_fall_back(demo: DemoServer) -> None:
+    services = services_for(demo, None)
+    scrum = [{"project": {"operator": "=", "values": ["2"]}}]
+    before = await services.work_packages(scrum)
+    gone = before[-1].self_href or ""
+    with demo_client(demo) as other:
+        assert other.delete(gone, headers={"Content-Type": "application/json"}).status_code == 204
+    made = services.client.requests_made
+    after = await services.refresh_work_packages(scrum)
+    assert services.client.requests_made - made == 3  # changes, count, then the full list
+    assert gone not in {r.self_href for r in after}
+    assert len(after) < len(before)
+    await services.aclose()
+
+
+def test_embedded_resources_feed_the_identity_map() -> None:
+    cache = ApiCache()
+    status = {
+        "_type": "Status",
+        "id": 7,
+        "name": "In progress",
+        "_links": {"self": {"href": "/api/v3/statuses/7"}},
+    }
+    notification = {
+        "_type": "Notification",
+        "id": 1,
+        "_links": {"self": {"href": "/api/v3/notifications/1"}},
+        "_embedded": {
+            "resource": {
+                "_type": "WorkPackage",
+                "id": 9,
+                "lockVersion": 2,
+                "subject": "Embedded",
+                "_links": {"self": {"href": "/api/v3/work_packages/9"}},
+                "_embedded": {"status": status},
+            }
+        },
+    }
+    cache.put(
+        "/api/v3/notifications", {"_type": "Collection", "_embedded": {"elements": [notification]}}
+    )
+    assert cache.resource("/api/v3/work_packages/9") is not None
+    assert cache.resource("/api/v3/statuses/7") == status
+    form = {
+        "_type": "Form",
+        "_embedded": {
+            "schema": {
+                "_type": "Schema",
+                "_links": {"self": {"href": "/api/v3/work_packages/schemas/1-1"}},
+            }
+        },
+    }
+    cache.put("/api/v3/work_packages/9/form", form)
+    assert cache.resource("/api/v3/work_packages/schemas/1-1") is None

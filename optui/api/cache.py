@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from optui.api.disk_cache import DiskCache
+from optui.api.errors import ServerUnreachable
 from optui.api.hal import canonical
 
 Clock = Callable[[], float]
@@ -78,6 +79,7 @@ class ApiCache:
         """The identity map: complete HAL objects by self href."""
         self._in_flight: dict[str, asyncio.Task[Any]] = {}
         self._listeners: list[Listener] = []
+        self._stale_listeners: list[Callable[[float], None]] = []
         self._clock = clock
         self._wall_clock = wall_clock
 
@@ -140,8 +142,17 @@ class ApiCache:
         if task is None:
             task = asyncio.ensure_future(self._fetch(key, fetch, partial))
             self._in_flight[key] = task
-        # shield: a caller that is cancelled (a replaced worker) does not cancel the others
-        return await asyncio.shield(task)
+        try:
+            # shield: a caller that is cancelled (a replaced worker) does not cancel the others
+            return await asyncio.shield(task)
+        except ServerUnreachable:
+            # offline: the last known data (memory or disk) rather than nothing
+            stale = await self.read(key)
+            if stale is None:
+                raise
+            for listener in list(self._stale_listeners):
+                listener(stale.saved_at)
+            return stale.value
 
     async def _fetch(self, key: str, fetch: Callable[[], Awaitable[Any]], partial: bool) -> Any:
         try:
@@ -246,6 +257,10 @@ class ApiCache:
 
     def subscribe(self, listener: Listener) -> None:
         self._listeners.append(listener)
+
+    def on_stale(self, listener: Callable[[float], None]) -> None:
+        """Call `listener(saved_at)` when offline data is served instead of a fresh answer."""
+        self._stale_listeners.append(listener)
 
     def unsubscribe(self, listener: Listener) -> None:
         if listener in self._listeners:

@@ -246,12 +246,19 @@ class OpenProjectClient:
         self, path: str, params: Mapping[str, Any] | None = None, *, parallel: int = 3
     ) -> list[Resource]:
         """Every element of a collection in ceil(total / applied page size) requests."""
+        _, elements = await self.fetch_collection(path, params, parallel=parallel)
+        return elements
+
+    async def fetch_collection(
+        self, path: str, params: Mapping[str, Any] | None = None, *, parallel: int = 3
+    ) -> tuple[Resource, list[Resource]]:
+        """The first page (with `total`, `groups`…) and every element of the collection."""
         first = await self.get_page(path, params, offset=1, page_size=MAX_PAGE_SIZE)
         elements = first.elements()
         total = first.integer("total")
         applied = first.integer("pageSize") or len(elements)
         if total is None or applied <= 0 or len(elements) >= total:
-            return elements
+            return first, elements
         pages = math.ceil(total / applied)
         semaphore = asyncio.Semaphore(parallel)
 
@@ -263,7 +270,7 @@ class OpenProjectClient:
         rest = await asyncio.gather(*(page(n) for n in range(2, pages + 1)))
         for chunk in rest:
             elements.extend(chunk)
-        return elements
+        return first, elements
 
 
 def _reason(error: Exception) -> str:

@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+from optui.api.browsing import BrowsingServices
 from optui.api.cache import LONG_TTL, SHORT_TTL, ApiCache
 from optui.api.client import OpenProjectClient
 from optui.api.hal import Resource
@@ -36,7 +37,7 @@ class Snapshot(Generic[T]):
     """Wall-clock time of the server answer this value comes from."""
 
 
-class Services:
+class Services(BrowsingServices):
     """The one object screens use for server data."""
 
     def __init__(self, client: OpenProjectClient, cache: ApiCache | None = None) -> None:
@@ -64,7 +65,9 @@ class Services:
                 return
         value = await self.cache.get(key, fetch, ttl=ttl, force=True)
         saved = self.cache.peek(key)
-        yield Snapshot(parse(value), stale=False, saved_at=saved.saved_at if saved else 0.0)
+        # offline, the cache answers with the last known data: still stale
+        stale = saved is None or not self.cache.is_fresh(saved, ttl)
+        yield Snapshot(parse(value), stale=stale, saved_at=saved.saved_at if saved else 0.0)
 
     # the current user
 

@@ -81,13 +81,15 @@ def open_store(
     today: dt.date | None = None,
 ) -> object:
     """The demo's store, seeded when new or when `reset` is asked."""
-    from optui.demo.seed import seed
+    from optui.demo.seed import SEED_VERSION, seed
     from optui.demo.store import Store
 
     path = None if data_dir is None else data_dir / DB_FILE
     store = Store(path)
     if reset:
         store.clear()
+    if store.count("projects") and store.meta("seed_version") != SEED_VERSION:
+        store.clear()  # data from an older demo: its shape may no longer match the server
     if store.count("projects") == 0:
         seed(store, today or dt.date.today(), seed_size)
     return store

@@ -17,7 +17,7 @@ from typing import Any
 from optui.demo.store import Record, Store
 
 SIZES = ("normal", "large")
-SEED_VERSION = "1"
+SEED_VERSION = "2"
 EXTRAS: list[str] = ["optui.demo.seed_activity", "optui.demo.seed_inbox"]
 """Modules with a `seed(store, today, rng)` function, run in order after the core seed."""
 

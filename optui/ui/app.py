@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
+from collections.abc import Callable
 from pathlib import Path, PurePath
 from typing import ClassVar
 
@@ -12,13 +14,19 @@ from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 from textual.worker import Worker, WorkerState
 
-from optui.api import ApiError, ServerUnreachable, Services, Unauthenticated
-from optui.ui.commands import Command, CommandError, CommandRegistry, History
+from optui.api import ApiError, Project, ServerUnreachable, Services, Unauthenticated
+from optui.ui.app_commands import register_commands
+from optui.ui.commands import CommandError, CommandRegistry, History
 from optui.ui.messages import ApiFailed, ConnectionChanged
+from optui.ui.palette import OptuiCommands
 from optui.ui.screens.base import OptuiScreen
-from optui.ui.screens.help import HelpScreen
+from optui.ui.screens.detail import DetailScreen
+from optui.ui.screens.help import HelpScreen, keys_of
 from optui.ui.screens.login import Connector, LoginScreen, Session
+from optui.ui.screens.my_work import MyWorkScreen
 from optui.ui.screens.projects import ProjectsScreen
+from optui.ui.screens.work_packages import WorkPackagesScreen
+from optui.ui.theme import THEME_ALIASES, THEMES, theme_name
 from optui.ui.widgets.command_line import CommandLine
 
 
@@ -38,8 +46,12 @@ class OptuiApp(App[None]):
         style_path("app.tcss"),
         style_path("projects.tcss"),
         style_path("login.tcss"),
+        style_path("work_packages.tcss"),
+        style_path("detail.tcss"),
+        style_path("my_work.tcss"),
     ]
-    ENABLE_COMMAND_PALETTE = False
+    COMMANDS: ClassVar[set[type]] = {OptuiCommands}  # type: ignore[assignment]
+    COMMAND_PALETTE_BINDING = "ctrl+p"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
             "colon",
@@ -87,8 +99,20 @@ class OptuiApp(App[None]):
         profile_name: str = "",
         warning: str | None = None,
         connector: Connector | None = None,
+        today: Callable[[], dt.date] = dt.date.today,
+        refresh_seconds: float = 60.0,
+        theme: str | None = None,
     ) -> None:
         super().__init__()
+        self.today = today
+        """The app's idea of today (tests fix it, so "overdue" stays stable)."""
+        self.refresh_seconds = max(refresh_seconds, 5.0)
+        """How often the visible list refreshes itself."""
+        self.recent: list[tuple[str, str]] = []
+        """Recently opened work packages (href, label), newest first, for the palette."""
+        for item in THEMES:
+            self.register_theme(item)
+        self.theme = theme_name(theme)
         self._services = services
         self.connector = connector
         """Logs in from inside the app (first start, or after a 401); None in tests."""
@@ -103,26 +127,11 @@ class OptuiApp(App[None]):
         """A standing warning for the status bar (TLS checks off)."""
 
     def _register_commands(self) -> None:
-        register = self.registry.register
-        register(Command("projects", "Show the project tree", run=lambda _: self.show_projects()))
-        register(
-            Command(
-                "project",
-                "Open a project by its identifier",
-                usage="<identifier>",
-                run=lambda args: self.open_project(args[0]),
-                min_args=1,
-                max_args=1,
-                complete=self._complete_project,
-            )
-        )
-        register(Command("help", "Keys and commands", run=lambda _: self.action_help()))
-        register(Command("quit", "Quit optui", aliases=("q", "exit"), run=lambda _: self.exit()))
+        register_commands(self)
 
-    def _complete_project(self, prefix: str) -> list[str]:
-        projects = self.services.peek_projects() or ()
-        wanted = prefix.casefold()
-        return sorted(p.identifier for p in projects if p.identifier.casefold().startswith(wanted))
+    @property
+    def has_session(self) -> bool:
+        return self._services is not None
 
     @property
     def services(self) -> Services:
@@ -141,8 +150,10 @@ class OptuiApp(App[None]):
     def _begin(self) -> None:
         self.services.client.on_reachability(self._reachability_changed)
         self.services.client.on_activity(self._show_busy)
-        self.push_screen(ProjectsScreen())
+        self.services.cache.on_stale(lambda saved_at: self.note_data(stale=True, saved_at=saved_at))
+        self.push_screen(MyWorkScreen())
         self.load_user()
+        self.load_projects_quietly()
 
     def start_session(self, session: Session) -> None:
         """Use a new connection: after the login screen, or after logging in again (401)."""
@@ -174,6 +185,14 @@ class OptuiApp(App[None]):
         was_offline = self.connection == "offline"
         self.connection = "online" if reachable else "offline"
         if not reachable:
+            if not self._outage_reported:
+                self._outage_reported = True
+                self.notify(
+                    "Cannot reach the server. Showing the last known data; optui keeps trying.",
+                    severity="warning",
+                    markup=False,
+                    timeout=8,
+                )
             self.probe()
         elif was_offline:
             self.screen.post_message(ConnectionChanged(online=True))
@@ -234,39 +253,105 @@ class OptuiApp(App[None]):
     def leave_command_mode(self) -> None:
         self.screen.focus_next()
 
-    # navigation
+    # navigation: My work is the base; the other places stack on it
 
-    def projects_screen(self) -> ProjectsScreen | None:
+    def _find_screen(self, kind: type[OptuiScreen]) -> OptuiScreen | None:
         for screen in self.screen_stack:
-            if isinstance(screen, ProjectsScreen):
+            if isinstance(screen, kind):
                 return screen
         return None
+
+    def _pop_to(self, screen: OptuiScreen) -> None:
+        while self.screen is not screen and len(self.screen_stack) > 1:
+            self.pop_screen()
+
+    def show_my_work(self) -> None:
+        base = self._find_screen(MyWorkScreen)
+        if base is None:
+            self.push_screen(MyWorkScreen())
+        else:
+            self._pop_to(base)
+
+    def projects_screen(self) -> ProjectsScreen | None:
+        screen = self._find_screen(ProjectsScreen)
+        return screen if isinstance(screen, ProjectsScreen) else None
 
     def show_projects(self) -> None:
         screen = self.projects_screen()
         if screen is None:
             self.push_screen(ProjectsScreen())
             return
-        while self.screen is not screen:
-            self.pop_screen()
+        self._pop_to(screen)
         screen.project_tree.focus()
 
     def open_project(self, identifier: str) -> None:
-        """`:project <identifier>`: selects it in the tree until work package lists exist."""
-        self.show_projects()
-        screen = self.projects_screen()
-        if screen is not None and not screen.select(identifier):
+        """`:project <identifier>`: that project's work package list."""
+        self.find_and_open_project(identifier)
+
+    @work(exclusive=True, group="app-open-project", exit_on_error=False)
+    async def find_and_open_project(self, identifier: str) -> None:
+        try:
+            projects = self.services.peek_projects() or await self.services.projects()
+        except ApiError as error:
+            self.post_message(ApiFailed(error))
+            return
+        wanted = identifier.casefold().lstrip("#")
+        for project in projects:
+            if project.identifier.casefold() == wanted or str(project.id) == wanted:
+                self.show_project_list(project)
+                return
+        self.notify(f"No project '{identifier}' is visible to you.", severity="error", markup=False)
+
+    def show_project_list(self, project: Project | None) -> None:
+        self.push_screen(WorkPackagesScreen(project))
+
+    def open_work_package(self, href: str) -> None:
+        known = self.services.peek_work_package(href)
+        label = f"{known.display_id} {known.subject}" if known else href.rsplit("/", 1)[-1]
+        self.recent = [(href, label), *[r for r in self.recent if r[0] != href]][:20]
+        self.push_screen(DetailScreen(href))
+
+    def open_work_package_by_id(self, text: str) -> None:
+        number = text.strip().lstrip("#")
+        if not number.isdigit():
+            self.notify(f"'{text}' is not a work package number.", severity="error", markup=False)
+            return
+        self.open_work_package(f"/api/v3/work_packages/{int(number)}")
+
+    def refresh_screen(self) -> None:
+        action = getattr(self.screen, "action_refresh", None)
+        if callable(action):
+            action()
+
+    def set_theme(self, name: str) -> None:
+        chosen = theme_name(name)
+        if chosen != name and name not in THEME_ALIASES:
             self.notify(
-                f"No project '{identifier}' is visible to you.", severity="error", markup=False
+                f"Unknown theme '{name}'; try {', '.join(THEME_ALIASES)}.",
+                severity="error",
+                markup=False,
             )
+            return
+        self.theme = chosen
+
+    @work(group="app-projects", exit_on_error=False)
+    async def load_projects_quietly(self) -> None:
+        """Projects for completion and the palette; errors stay for the screens to show."""
+        try:
+            await self.services.projects()
+        except ApiError:
+            return
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(self.registry))
+            title = type(self.screen).__name__.removesuffix("Screen") or "optui"
+            keys = keys_of(dict(self.screen.active_bindings))
+            self.push_screen(HelpScreen(self.registry, keys, title))
 
     def action_quit_top(self) -> None:
-        """`q` quits from a top-level screen and goes back from any other."""
-        if len(self.screen_stack) <= 2:
+        """`q` quits from a top-level screen (My work, Projects) and goes back from others."""
+        top_level = isinstance(self.screen, MyWorkScreen | ProjectsScreen | LoginScreen)
+        if top_level or len(self.screen_stack) <= 2:
             self.exit()
         else:
             self.pop_screen()

@@ -13,9 +13,10 @@ from textual.content import Content
 
 _ESCAPES = re.compile(
     r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI
-    r"|\x1b[\]PX^_].*?(?:\x07|\x1b\\|$)"  # OSC, DCS, SOS, PM, APC, up to their terminator
+    # OSC, DCS, SOS, PM, APC up to their terminator (an unterminated one: up to the line's end)
+    r"|\x1b[\]PX^_][^\x07\x1b\n]*(?:\x07|\x1b\\)?"
     r"|\x9b[0-?]*[ -/]*[@-~]"  # 8-bit CSI
-    r"|[\x90\x9d\x98\x9e\x9f].*?(?:\x07|\x1b\\|\x9c|$)"  # 8-bit OSC, DCS, SOS, PM, APC
+    r"|[\x90\x9d\x98\x9e\x9f][^\x07\x1b\x9c\n]*(?:\x07|\x1b\\|\x9c)?"  # 8-bit OSC, DCS…
     r"|\x1b.?",  # any other escape, or a lone ESC
     re.DOTALL,
 )

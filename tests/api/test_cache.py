@@ -52,9 +52,18 @@ async def test_warm_start_paints_from_disk_when_the_server_is_gone(
     assert snapshot.saved_at >= before - 1
     assert {p.identifier for p in snapshot.value} >= {"demo-project", "your-scrum-project"}
     assert second.client.requests_made == 0  # painted before any request
-    with pytest.raises(ServerUnreachable):
-        await anext(stream)
+    offline = await anext(stream)  # the server is gone: the last known data, still stale
+    assert offline.stale and offline.value == snapshot.value
+    assert second.client.reachable is False
     await second.aclose()
+
+
+async def test_without_cached_data_unreachable_is_an_error(demo: DemoServer) -> None:
+    services = services_for(demo, None)
+    demo.stop()
+    with pytest.raises(ServerUnreachable):
+        await services.projects()
+    await services.aclose()
 
 
 async def test_another_server_throws_the_disk_cache_away(demo: DemoServer, tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""Snapshots of the project tree at 80x24 and 120x40: loaded, help, command mode, offline."""
+"""Snapshots of the project tree at 80x24 and 120x40: loaded, command mode, help, offline."""
 
 from __future__ import annotations
 
@@ -15,15 +15,21 @@ SnapCompare = Callable[..., bool]
 SIZES = [(80, 24), (120, 40)]
 
 
+async def projects(pilot: Pilot[Any]) -> None:
+    await settle(pilot)
+    await pilot.press("p")
+    await settle(pilot)
+
+
 @pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
 def test_project_tree(demo: DemoServer, snap_compare: SnapCompare, size: tuple[int, int]) -> None:
-    assert snap_compare(make_app(demo), terminal_size=size, run_before=settle)
+    assert snap_compare(make_app(demo), terminal_size=size, run_before=projects)
 
 
 @pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
 def test_command_mode(demo: DemoServer, snap_compare: SnapCompare, size: tuple[int, int]) -> None:
     async def type_command(pilot: Pilot[Any]) -> None:
-        await settle(pilot)
+        await projects(pilot)
         await pilot.press("colon", *"project your")
         await pilot.pause()
 
@@ -32,7 +38,7 @@ def test_command_mode(demo: DemoServer, snap_compare: SnapCompare, size: tuple[i
 
 def test_help(demo: DemoServer, snap_compare: SnapCompare) -> None:
     async def open_help(pilot: Pilot[Any]) -> None:
-        await settle(pilot)
+        await projects(pilot)
         await pilot.press("question_mark")
         await pilot.pause()
 
@@ -45,4 +51,4 @@ def test_server_unreachable(
 ) -> None:
     app = make_app(demo)
     demo.stop()
-    assert snap_compare(app, terminal_size=size, run_before=settle)
+    assert snap_compare(app, terminal_size=size, run_before=projects)

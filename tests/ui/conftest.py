@@ -13,6 +13,7 @@ from optui.api import ApiCache, Credentials, OpenProjectClient, RetryPolicy, Ser
 from optui.api.disk_cache import DiskCache
 from optui.demo import DemoServer
 from optui.ui.app import OptuiApp
+from tests.conftest import TODAY
 
 MakeApp = Callable[[DemoServer], OptuiApp]
 
@@ -22,7 +23,7 @@ def make_app(demo: DemoServer, profile: str = "demo", disk: DiskCache | None = N
     client = OpenProjectClient(
         demo.url, Credentials(demo.api_key), retry=RetryPolicy(attempts=2, base_delay=0.01)
     )
-    app = OptuiApp(Services(client, ApiCache(disk)), profile_name=profile)
+    app = OptuiApp(Services(client, ApiCache(disk)), profile_name=profile, today=lambda: TODAY)
     app.probe_delay = 0.05
     return app
 

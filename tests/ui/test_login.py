@@ -10,7 +10,7 @@ from optui.connect import AppConnector
 from optui.demo import DemoServer
 from optui.ui.app import OptuiApp
 from optui.ui.screens.login import LoginScreen
-from optui.ui.screens.projects import ProjectsScreen
+from optui.ui.screens.my_work import MyWorkScreen
 from tests.conftest import MemoryKeyring
 from tests.ui.conftest import settle
 
@@ -45,7 +45,7 @@ async def test_first_start_logs_in_and_stores_the_key_safely(
         assert "belongs to Demo User" in message(screen)
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert isinstance(app.screen, ProjectsScreen)
+        assert isinstance(app.screen, MyWorkScreen)
         await settle(pilot)
         assert app.profile_label == "local" and app.user_name == "Demo User"
     saved = config.load()
@@ -65,9 +65,9 @@ async def test_the_demo_button_opens_the_demo() -> None:
             await pilot.press("ctrl+d")
             await settle(pilot)
             screen = app.screen
-            assert isinstance(screen, ProjectsScreen)
+            assert isinstance(screen, MyWorkScreen)
             await settle(pilot)
-            assert screen.project_tree.find("demo-project") is not None
+            assert screen.table.source.count > 0
             assert app.profile_label == "demo"
     finally:
         connector.close()
@@ -88,8 +88,8 @@ async def test_a_401_asks_for_the_key_and_returns_where_the_user_was(demo: DemoS
         screen.key_input.value = demo.api_key
         await pilot.press("enter")
         await settle(pilot)
-        projects = app.screen
-        assert isinstance(projects, ProjectsScreen)
+        mine = app.screen
+        assert isinstance(mine, MyWorkScreen)
         await settle(pilot)
-        assert projects.project_tree.find("your-scrum-project") is not None
+        assert mine.table.source.count > 0  # loaded with the new key
     connector.close()

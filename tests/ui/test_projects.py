@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from textual.pilot import Pilot
 from textual.widgets import Static
 
 from optui.demo import DemoServer
 from optui.ui.screens.help import HelpScreen
+from optui.ui.screens.my_work import MyWorkScreen
 from optui.ui.screens.projects import ProjectsScreen
+from optui.ui.screens.work_packages import WorkPackagesScreen
 from optui.ui.widgets.command_line import CommandLine
 from optui.ui.widgets.project_tree import ProjectTree
 from optui.ui.widgets.status_bar import StatusBar
@@ -34,11 +37,19 @@ def text_of(widget: Static) -> str:
     return str(widget.render())
 
 
+async def open_projects(pilot: Pilot[None]) -> ProjectsScreen:
+    """From My work (the first screen) to the project tree, as a user would."""
+    await settle(pilot)
+    await pilot.press("p")
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, ProjectsScreen)
+    return screen
+
+
 async def test_tree_shows_the_hierarchy_from_the_api(demo: DemoServer) -> None:
     async with make_app(demo).run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        screen = pilot.app.screen
-        assert isinstance(screen, ProjectsScreen)
+        screen = await open_projects(pilot)
         assert labels(screen.project_tree) == [
             "Demo project  demo-project",
             "  Website relaunch  website-relaunch",
@@ -55,35 +66,44 @@ async def test_tree_shows_the_hierarchy_from_the_api(demo: DemoServer) -> None:
 
 async def test_archived_projects_toggle(demo: DemoServer) -> None:
     async with make_app(demo).run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        screen = pilot.app.screen
-        assert isinstance(screen, ProjectsScreen)
+        screen = await open_projects(pilot)
         await pilot.press("a")
         assert "  Sprint archive 2025  sprint-archive-2025  archived" in labels(screen.project_tree)
         await pilot.press("a")
         assert not any("archive" in line for line in labels(screen.project_tree))
 
 
-async def test_command_project_selects_it_with_completion(demo: DemoServer) -> None:
+async def test_command_project_opens_its_list_with_completion(demo: DemoServer) -> None:
     async with make_app(demo).run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        screen = pilot.app.screen
-        assert isinstance(screen, ProjectsScreen)
         await pilot.press("colon", *"pro", "tab")
-        prompt = screen.query_one(CommandLine)
+        prompt = pilot.app.screen.query_one(CommandLine)
         assert prompt.value == "project "
         await pilot.press(*"mob", "tab")
         assert prompt.value == "project mobile-app"
         await pilot.press("enter")
-        await pilot.pause()
-        assert not prompt.display
-        assert selected(screen.project_tree) == "mobile-app"
-        assert "Status: Off track" in text_of(screen.info_panel)
+        await settle(pilot)
+        screen = pilot.app.screen
+        assert isinstance(screen, WorkPackagesScreen)
+        assert screen.project is not None and screen.project.identifier == "mobile-app"
         # history: the last command comes back with up
         await pilot.press("colon", "up")
+        prompt = screen.query_one(CommandLine)
         assert prompt.value == "project mobile-app"
         await pilot.press("escape")
         assert not prompt.display
+
+
+async def test_enter_in_the_tree_opens_the_list_and_slash_filters(demo: DemoServer) -> None:
+    async with make_app(demo).run_test(size=(120, 40)) as pilot:
+        screen = await open_projects(pilot)
+        await pilot.press("slash", *"scrum")
+        assert labels(screen.project_tree) == ["Scrum project  your-scrum-project"]
+        await pilot.press("enter", "enter")
+        await settle(pilot)
+        opened = pilot.app.screen
+        assert isinstance(opened, WorkPackagesScreen)
+        assert opened.project is not None and opened.project.identifier == "your-scrum-project"
 
 
 async def test_unknown_command_and_project_say_so(demo: DemoServer) -> None:
@@ -112,7 +132,7 @@ async def test_q_quits_from_the_top_level(demo: DemoServer) -> None:
         assert isinstance(app.screen, HelpScreen)
         await pilot.press("q")  # closes the help first
         await pilot.pause()
-        assert isinstance(app.screen, ProjectsScreen)
+        assert isinstance(app.screen, MyWorkScreen)
         await pilot.press("q")
         await pilot.pause()
     assert app.return_code == 0
@@ -140,6 +160,8 @@ async def test_a_dead_server_is_explained_and_retry_recovers(demo: DemoServer) -
     app = make_app(demo)
     demo.stop()
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("p")
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, ProjectsScreen)

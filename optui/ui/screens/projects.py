@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
-from textual.widgets import Static, Tree
+from textual.widgets import Input, Static, Tree
 
 from optui.api import ApiError, Project, ServerUnreachable
 from optui.api.services import Snapshot
@@ -31,6 +31,14 @@ class ProjectsScreen(OptuiScreen):
             tooltip="Show or hide archived projects",
         ),
         Binding(
+            "slash",
+            "filter",
+            "Filter",
+            key_display="/",
+            id="projects.filter",
+            tooltip="Show only projects whose name or identifier contains the text",
+        ),
+        Binding(
             "r",
             "refresh",
             "Refresh",
@@ -44,11 +52,18 @@ class ProjectsScreen(OptuiScreen):
         self.project_tree = ProjectTree()
         self.info_panel = Static(id="project-info")
         self.notice_line = Static(id="projects-notice")
+        self.filter_input = Input(
+            placeholder="filter projects (esc clears)",
+            id="projects-filter",
+            select_on_focus=False,
+        )
+        self.filter_input.display = False  # hidden before mounting, so it never takes focus
         self.pending_select: str | None = None
         """An identifier to select once the projects have loaded (`:project` at start-up)."""
 
     def compose_body(self) -> ComposeResult:
         yield Static(Content.styled("Projects", "bold"), id="projects-title")
+        yield self.filter_input
         with Horizontal(id="projects-body"):
             yield self.project_tree
             with VerticalScroll(id="project-info-pane"):
@@ -57,6 +72,7 @@ class ProjectsScreen(OptuiScreen):
 
     def on_mount(self) -> None:
         self.notice_line.display = False
+        self.project_tree.focus()
         cached = self.services.peek_projects()
         if cached is not None:
             self.project_tree.show(cached)
@@ -132,6 +148,32 @@ class ProjectsScreen(OptuiScreen):
         if project.description:
             lines += [Content(""), Content(clean(project.description))]
         self.info_panel.update(Content("\n").join(lines))
+
+    @on(Tree.NodeSelected)
+    def open_project(self, event: Tree.NodeSelected[Project]) -> None:
+        """Enter opens the project's work package list (space expands and collapses)."""
+        if event.node.data is not None:
+            self.optui.show_project_list(event.node.data)
+
+    def action_filter(self) -> None:
+        self.filter_input.display = True
+        self.filter_input.focus()
+
+    @on(Input.Changed, "#projects-filter")
+    def filter_projects(self, event: Input.Changed) -> None:
+        self.project_tree.filter_text = event.value.strip()
+        self.project_tree.show(self.project_tree.projects)
+
+    @on(Input.Submitted, "#projects-filter")
+    def filter_done(self, event: Input.Submitted) -> None:
+        self.project_tree.focus()
+
+    def on_key(self, event: events.Key) -> None:
+        if event.key == "escape" and self.filter_input.has_focus:
+            event.stop()
+            self.filter_input.value = ""
+            self.filter_input.display = False
+            self.project_tree.focus()
 
     def action_toggle_archived(self) -> None:
         self.project_tree.show_archived = not self.project_tree.show_archived

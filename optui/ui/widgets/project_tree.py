@@ -36,6 +36,9 @@ class ProjectTree(Tree[Project]):
         self.guide_depth = 3
         self.projects: tuple[Project, ...] = ()
         self.show_archived = False
+        self.filter_text = ""
+        """Only projects whose name or identifier contains this (and their ancestors) show."""
+        self.auto_expand = False  # enter opens a project; space expands
 
     def show(self, projects: Iterable[Project]) -> None:
         """Rebuild from a snapshot, keeping the selected project and collapsed nodes."""
@@ -48,6 +51,8 @@ class ProjectTree(Tree[Project]):
         }
         self.clear()
         shown = [p for p in self.projects if p.active or self.show_archived]
+        if self.filter_text:
+            shown = self._matching(shown)
         hrefs = {p.href for p in shown}
         children: dict[str | None, list[Project]] = {}
         for project in shown:
@@ -69,6 +74,19 @@ class ProjectTree(Tree[Project]):
         add(self.root, None)
         if selected is not None:
             self.select_href(selected)
+
+    def _matching(self, projects: list[Project]) -> list[Project]:
+        """Projects that match the filter text, with their ancestors so the tree stays a tree."""
+        wanted = self.filter_text.casefold()
+        by_href = {p.href: p for p in projects}
+        keep: set[str] = set()
+        for project in projects:
+            if wanted in project.name.casefold() or wanted in project.identifier.casefold():
+                current: Project | None = project
+                while current is not None and current.href not in keep:
+                    keep.add(current.href)
+                    current = by_href.get(current.parent_href or "")
+        return [p for p in projects if p.href in keep]
 
     def _all_nodes(self) -> list[TreeNode[Project]]:
         found: list[TreeNode[Project]] = []

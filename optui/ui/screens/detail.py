@@ -1,0 +1,366 @@
+"""One work package, read-only: fields from its schema (custom fields included), the description
+as markdown, relations, parent and children, watchers, attachments and the activity timeline.
+
+`y` copies the work package's web URL (OSC 52: works over SSH), `o` opens it in a browser.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, ClassVar
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.style import Style
+from textual.widgets import Static
+
+from optui.api import ApiError, NotFound
+from optui.api.durations import format_iso
+from optui.api.hal import Resource
+from optui.api.models import Activity, Relation, User, WorkPackage
+from optui.ui.markdown import MarkdownView
+from optui.ui.messages import ApiFailed, ConnectionChanged
+from optui.ui.safe import clean, one_line
+from optui.ui.screens.base import OptuiScreen
+
+NO_VALUE = "\N{EN DASH}"
+"""Shown for a field without a value."""
+HIDDEN_FIELDS = frozenset(
+    {
+        "id",
+        "lockVersion",
+        "subject",
+        "description",
+        "_type",
+        "_dependencies",
+        "_attributeGroups",
+        "_links",
+        "attachments",
+        "readonly",
+    }
+)
+"""Schema properties the detail view shows elsewhere, or never."""
+FIRST_FIELDS = ("type", "status", "priority", "assignee", "responsible")
+"""Shown first whatever the schema's groups say, as the web UI's header does."""
+FALLBACK_ORDER = (
+    "type",
+    "status",
+    "assignee",
+    "responsible",
+    "priority",
+    "version",
+    "category",
+    "project",
+    "parent",
+    "startDate",
+    "dueDate",
+    "date",
+    "duration",
+    "estimatedTime",
+    "remainingTime",
+    "spentTime",
+    "percentageDone",
+    "author",
+    "createdAt",
+    "updatedAt",
+)
+
+
+def value_text(resource: Resource, name: str, field: dict[str, Any]) -> str:
+    """A property of a work package as text, whatever its schema type."""
+    kind = str(field.get("type", ""))
+    if field.get("location") == "_links" or resource.has_link(name):
+        titles = [
+            "(hidden)" if link.undisclosed else (link.title or link.href or "")
+            for link in resource.links(name)
+            if link.href
+        ]
+        return ", ".join(one_line(t) for t in titles) or NO_VALUE
+    raw = resource.get(name)
+    if raw is None or raw == "":
+        return NO_VALUE
+    if isinstance(raw, bool):
+        return "Yes" if raw else "No"
+    if isinstance(raw, dict):
+        return one_line(str(raw.get("raw") or "")) or NO_VALUE
+    if isinstance(raw, list):
+        return ", ".join(one_line(str(item)) for item in raw) or NO_VALUE
+    if kind == "Duration":
+        if name == "duration":  # working days, not hours
+            days = re.fullmatch(r"P(\d+)D", str(raw))
+            return f"{days.group(1)} working days" if days else one_line(str(raw))
+        return format_iso(str(raw)) or NO_VALUE
+    if kind == "DateTime" and isinstance(raw, str):
+        return raw.replace("T", " ").removesuffix("Z")[:16]
+    if name == "percentageDone":
+        return f"{raw}%"
+    return one_line(str(raw))
+
+
+def field_rows(resource: Resource, schema: Resource | None) -> list[tuple[str, str]]:
+    """(label, value) pairs in the schema's order; labels from the schema (custom fields too)."""
+    if schema is None:
+        return [
+            (name, value_text(resource, name, {}))
+            for name in FALLBACK_ORDER
+            if name in resource.data or resource.has_link(name)
+        ]
+    order: list[str] = []
+    groups = schema.get("_attributeGroups")
+    for group in groups if isinstance(groups, list) else []:
+        attributes = group.get("attributes") if isinstance(group, dict) else None
+        for attribute in attributes if isinstance(attributes, list) else []:
+            if isinstance(attribute, str) and attribute not in order:
+                order.append(attribute)
+    rest = [key for key in schema.data if key not in order and not key.startswith("_")]
+    order = [*FIRST_FIELDS, *(name for name in order if name not in FIRST_FIELDS)]
+    rows: list[tuple[str, str]] = []
+    for name in order + rest:
+        field = schema.get(name)
+        if name in HIDDEN_FIELDS or not isinstance(field, dict):
+            continue
+        if name not in resource.data and not resource.has_link(name):
+            continue  # e.g. startDate of a milestone
+        rows.append((str(field.get("name") or name), value_text(resource, name, field)))
+    return rows
+
+
+class DetailScreen(OptuiScreen):
+    """Everything about one work package, loaded in parallel workers."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "y",
+            "copy_url",
+            "Copy URL",
+            id="detail.copy-url",
+            tooltip="Copy the work package's web address (works over SSH)",
+        ),
+        Binding(
+            "o",
+            "open_browser",
+            "Browser",
+            id="detail.open-browser",
+            tooltip="Open in the web browser",
+        ),
+        Binding("r", "refresh", "Refresh", id="detail.refresh", tooltip="Reload"),
+        Binding("escape", "back", "Back", id="detail.back", tooltip="Back"),
+        Binding("j", "scroll(1)", "Down", show=False, id="detail.down", tooltip="Scroll down"),
+        Binding("k", "scroll(-1)", "Up", show=False, id="detail.up", tooltip="Scroll up"),
+    ]
+
+    def __init__(self, href: str) -> None:
+        super().__init__(classes="detail")
+        self.href = href
+        self.work_package: WorkPackage | None = None
+        self.header = Static(id="detail-header")
+        self.fields = Static(id="detail-fields")
+        self.description = MarkdownView(id="detail-description")
+        self.relations = Static(id="detail-relations")
+        self.watchers_line = Static(id="detail-watchers")
+        self.activity = Static(id="detail-activity")
+        self.notice = Static(id="detail-notice")
+
+    def compose_body(self) -> ComposeResult:
+        yield self.header
+        with VerticalScroll(id="detail-body"):
+            yield self.notice
+            yield self.fields
+            yield Static(Content.styled("Description", "bold"), classes="detail-heading")
+            yield self.description
+            yield Static(Content.styled("Relations", "bold"), classes="detail-heading")
+            yield self.relations
+            yield self.watchers_line
+            yield Static(Content.styled("Activity", "bold"), classes="detail-heading")
+            yield self.activity
+
+    def on_mount(self) -> None:
+        self.notice.display = False
+        known = self.services.peek_work_package(self.href)
+        if known is not None:
+            self.show_work_package(known)
+        else:
+            self.header.update(Content("Loading…"))
+        self.load()
+
+    @property
+    def web_url(self) -> str:
+        number = self.work_package.id if self.work_package else self.href.rsplit("/", 1)[-1]
+        return f"{self.services.base_url}/work_packages/{number}"
+
+    @work(exclusive=True, group="detail-load", exit_on_error=False)
+    async def load(self, force: bool = False) -> None:
+        try:
+            async for work_package in self.services.stream_work_package(self.href, force=force):
+                self.show_work_package(work_package)
+        except NotFound:
+            self.header.update(Content("Not found"))
+            self.say("This work package does not exist or is not visible to you.")
+            return
+        except ApiError as error:
+            self.post_message(ApiFailed(error))
+            return
+        self.load_schema()
+        self.load_activity(force)
+        self.load_related(force)
+
+    def say(self, text: str) -> None:
+        self.notice.update(Content(clean(text)))
+        self.notice.display = bool(text)
+
+    def show_work_package(self, work_package: WorkPackage) -> None:
+        first_paint = self.work_package is None
+        self.work_package = work_package
+        facts = " · ".join(
+            one_line(part)
+            for part in (
+                work_package.display_id,
+                work_package.type,
+                work_package.status,
+                work_package.project,
+            )
+            if part
+        )
+        url = self.web_url
+        shown = clean("…/" + url.split("/", 3)[-1]) if "://" in url else clean(url)
+        link = (  # an OSC 8 hyperlink: terminals that know it open the browser on click
+            Content.styled(shown, Style(link=url, dim=True))
+            if url.startswith(("http://", "https://"))
+            else Content.styled(shown, "dim")
+        )
+        self.header.update(
+            Content.assemble(
+                Content.styled(one_line(work_package.subject) or "(no subject)", "bold"),
+                "\n",
+                Content(facts),
+                "  ",
+                link,
+            )
+        )
+        self.fields.update(self._fields(field_rows(work_package.resource, None)))
+        if first_paint or self.description.text != work_package.description:
+            self.run_worker(
+                self.description.show(work_package.description),
+                exclusive=True,
+                group="detail-description",
+            )
+
+    def _fields(self, rows: list[tuple[str, str]]) -> Content:
+        width = max((len(label) for label, _ in rows), default=0) + 2
+        lines = [
+            Content.assemble(Content.styled(clean(label).ljust(width), "dim"), Content(value))
+            for label, value in rows
+        ]
+        return Content("\n").join(lines)
+
+    @work(exclusive=True, group="detail-schema", exit_on_error=False)
+    async def load_schema(self) -> None:
+        work_package = self.work_package
+        schema_link = work_package.resource.link("schema") if work_package else None
+        if work_package is None or schema_link is None or not schema_link.href:
+            return
+        try:
+            schema = await self.services.schema(schema_link.href)
+        except ApiError:
+            return  # the fallback field list stays
+        self.fields.update(self._fields(field_rows(work_package.resource, schema)))
+
+    @work(exclusive=True, group="detail-activity", exit_on_error=False)
+    async def load_activity(self, force: bool = False) -> None:
+        try:
+            activities = await self.services.activities(self.href, force=force)
+        except ApiError as error:
+            self.activity.update(Content(clean(f"Activity could not be loaded: {error}")))
+            return
+        self.activity.update(activity_text(activities))
+
+    @work(exclusive=True, group="detail-related", exit_on_error=False)
+    async def load_related(self, force: bool = False) -> None:
+        try:
+            relations = await self.services.relations(self.href, force=force)
+            children = await self.services.children(self.href, force=force)
+            watchers = await self.services.watchers(self.href, force=force)
+        except ApiError as error:
+            self.relations.update(Content(clean(f"Could not be loaded: {error}")))
+            return
+        self.relations.update(related_text(self.work_package, relations, children))
+        self.watchers_line.update(watchers_text(watchers, self.work_package))
+
+    def action_copy_url(self) -> None:
+        self.app.copy_to_clipboard(self.web_url)
+        self.notify(f"Copied {self.web_url}", markup=False)
+
+    def action_open_browser(self) -> None:
+        self.app.open_url(self.web_url)
+
+    def action_refresh(self) -> None:
+        self.load(force=True)
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_scroll(self, step: int) -> None:
+        self.query_one("#detail-body", VerticalScroll).scroll_relative(y=step, animate=False)
+
+    def on_connection_changed(self, event: ConnectionChanged) -> None:
+        if event.online:
+            self.load(force=True)
+
+
+def related_text(
+    work_package: WorkPackage | None,
+    relations: tuple[Relation, ...],
+    children: tuple[WorkPackage, ...],
+) -> Content:
+    lines: list[Content] = []
+    if work_package is not None and work_package.parent:
+        lines.append(
+            Content.assemble(
+                Content.styled("parent   ", "dim"), Content(one_line(work_package.parent))
+            )
+        )
+    for child in children:
+        lines.append(
+            Content.assemble(
+                Content.styled("child    ", "dim"),
+                Content(f"{child.display_id} {one_line(child.subject)} ({one_line(child.status)})"),
+            )
+        )
+    for relation in relations:
+        lines.append(
+            Content.assemble(
+                Content.styled(f"{one_line(relation.type):<9}", "dim"),
+                Content(one_line(relation.other_title) or one_line(relation.other_href)),
+            )
+        )
+    attachments = work_package.resource.embedded_list("attachments") if work_package else []
+    for attachment in attachments:
+        name = attachment.text("fileName") or attachment.text("title") or "attachment"
+        lines.append(Content.assemble(Content.styled("file     ", "dim"), Content(one_line(name))))
+    return Content("\n").join(lines) if lines else Content.styled("None.", "dim")
+
+
+def watchers_text(watchers: tuple[User, ...], work_package: WorkPackage | None) -> Content:
+    names = ", ".join(one_line(user.name) for user in watchers) or "nobody"
+    return Content.assemble(Content.styled("Watchers ", "dim"), Content(names))
+
+
+def activity_text(activities: tuple[Activity, ...]) -> Content:
+    """The timeline, newest last like the web UI: who, when, what changed, what they said."""
+    blocks: list[Content] = []
+    for activity in activities:
+        when = (activity.created_at or "").replace("T", " ").removesuffix("Z")[:16]
+        head = Content.assemble(
+            Content.styled(one_line(activity.user) or "System", "bold"),
+            Content.styled(f"  {when}", "dim"),
+            Content.styled("  internal", "italic") if activity.internal else "",
+        )
+        lines = [head]
+        lines += [Content.styled(f"  · {one_line(line)}", "dim") for line in activity.details]
+        if activity.comment:
+            lines += [Content("  " + line) for line in clean(activity.comment).splitlines()]
+        blocks.append(Content("\n").join(lines))
+    return Content("\n\n").join(blocks) if blocks else Content.styled("No activity.", "dim")

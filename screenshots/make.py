@@ -30,35 +30,70 @@ async def settle(pilot: Pilot[None]) -> None:
     await pilot.pause()
 
 
-async def projects(pilot: Pilot[None]) -> None:
+async def command(pilot: Pilot[None], line: str) -> None:
     await settle(pilot)
+    await pilot.press("colon", *line, "enter")
+    await settle(pilot)
+
+
+async def my_work(pilot: Pilot[None]) -> None:
+    await settle(pilot)
+
+
+async def projects(pilot: Pilot[None]) -> None:
+    await command(pilot, "projects")
 
 
 async def command_mode(pilot: Pilot[None]) -> None:
-    await settle(pilot)
+    await projects(pilot)
     await pilot.press("colon", *"project your")
     await pilot.pause()
 
 
-async def help_screen(pilot: Pilot[None]) -> None:
+async def work_packages(pilot: Pilot[None]) -> None:
+    await command(pilot, "project demo-project")
+
+
+async def grouped(pilot: Pilot[None]) -> None:
+    await work_packages(pilot)
+    await pilot.press("f", *"type:Bug,Task", "enter")
     await settle(pilot)
+    await pilot.press("b", "down", "enter")
+    await settle(pilot)
+
+
+async def detail(pilot: Pilot[None]) -> None:
+    await command(pilot, "wp 5")
+
+
+async def help_screen(pilot: Pilot[None]) -> None:
+    await work_packages(pilot)
     await pilot.press("question_mark")
     await pilot.pause()
 
 
 SHOTS: dict[str, Steps] = {
+    "my-work": my_work,
     "projects": projects,
     "command": command_mode,
+    "work-packages": work_packages,
+    "grouped": grouped,
+    "detail": detail,
     "help": help_screen,
 }
+THEMES = {"": "optui-dark", "-ansi": "ansi-dark"}
 
 
-async def shoot(server: DemoServer, name: str, steps: Steps, size: tuple[int, int]) -> Path:
+async def shoot(
+    server: DemoServer, name: str, steps: Steps, size: tuple[int, int], suffix: str, theme: str
+) -> Path:
     client = OpenProjectClient(server.url, Credentials(server.api_key))
-    app = OptuiApp(Services(client, ApiCache()), profile_name="demo")
+    app = OptuiApp(
+        Services(client, ApiCache()), profile_name="demo", today=lambda: DAY, theme=theme
+    )
     async with app.run_test(size=size) as pilot:
         await steps(pilot)
-        path = HERE / f"{name}-{size[0]}x{size[1]}.svg"
+        path = HERE / f"{name}-{size[0]}x{size[1]}{suffix}.svg"
         path.write_text(app.export_screenshot(title=f"optui — {name}"), encoding="utf-8")
     return path
 
@@ -69,7 +104,9 @@ async def main() -> None:
         try:
             for name, steps in SHOTS.items():
                 for size in SIZES:
-                    print(await shoot(server, name, steps, size), file=sys.stderr)
+                    for suffix, theme in THEMES.items():
+                        path = await shoot(server, name, steps, size, suffix, theme)
+                        print(path, file=sys.stderr)
         finally:
             server.stop()
 

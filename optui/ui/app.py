@@ -249,10 +249,6 @@ class OptuiApp(App[None]):
         if result is not None:
             await result
 
-    @on(CommandLine.Closed)
-    def leave_command_mode(self) -> None:
-        self.screen.focus_next()
-
     # navigation: My work is the base; the other places stack on it
 
     def _find_screen(self, kind: type[OptuiScreen]) -> OptuiScreen | None:

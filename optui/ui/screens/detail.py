@@ -131,6 +131,7 @@ def field_rows(resource: Resource, schema: Resource | None) -> list[tuple[str, s
 class DetailScreen(OptuiScreen):
     """Everything about one work package, loaded in parallel workers."""
 
+    AUTO_FOCUS = "#detail-body"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
             "y",

@@ -60,6 +60,7 @@ def _date(text: str | None) -> dt.date | None:
 class MyWorkScreen(OptuiScreen):
     """Assigned and watched work packages; enter opens one."""
 
+    AUTO_FOCUS = "#my-table"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "refresh", "Refresh", id="my.refresh", tooltip="Reload from the server"),
         Binding("p", "projects", "Projects", id="my.projects", tooltip="The project tree"),

@@ -22,6 +22,7 @@ from optui.ui.widgets.project_tree import ProjectTree
 class ProjectsScreen(OptuiScreen):
     """Browse the project hierarchy."""
 
+    AUTO_FOCUS = "#project-tree"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
             "a",

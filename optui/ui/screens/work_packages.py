@@ -42,6 +42,7 @@ DEFAULT_TAB = "view-default"
 class WorkPackagesScreen(OptuiScreen):
     """A list of work packages with saved views, search, filters, sorting and grouping."""
 
+    AUTO_FOCUS = "#wp-table"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
             "slash",

@@ -80,6 +80,7 @@ class CommandLine(Input):
         self._cycle_index = 0
 
     def open(self) -> None:
+        self._return_focus = self.screen.focused
         self.value = ""
         self.display = True
         self.focus()
@@ -87,6 +88,9 @@ class CommandLine(Input):
     def action_close(self) -> None:
         self.display = False
         self.value = ""
+        previous = getattr(self, "_return_focus", None)
+        if previous is not None and previous.is_attached and self.screen.is_current:
+            previous.focus()  # back to where the user was typing from
         self.post_message(self.Closed())
 
     def action_history(self, step: int) -> None:

@@ -217,6 +217,15 @@ class BrowsingServices:
         body = await self.cache.get(ApiCache.key(href), fetch, ttl=SHORT_TTL, force=True)
         yield WorkPackage.from_hal(Resource(body))
 
+    async def reload_work_package(self, href: str) -> WorkPackage:
+        """The server's current copy (after a conflict), never a cached one."""
+
+        async def fetch() -> Any:
+            return (await self.client.get(href)).data
+
+        body = await self.cache.get(ApiCache.key(href), fetch, ttl=SHORT_TTL, force=True)
+        return WorkPackage.from_hal(Resource(body))
+
     async def _collection(
         self,
         path: str,

@@ -49,6 +49,7 @@ class OptuiApp(App[None]):
         style_path("work_packages.tcss"),
         style_path("detail.tcss"),
         style_path("my_work.tcss"),
+        style_path("form.tcss"),
     ]
     COMMANDS: ClassVar[set[type]] = {OptuiCommands}  # type: ignore[assignment]
     COMMAND_PALETTE_BINDING = "ctrl+p"
@@ -313,6 +314,47 @@ class OptuiApp(App[None]):
             self.notify(f"'{text}' is not a work package number.", severity="error", markup=False)
             return
         self.open_work_package(f"/api/v3/work_packages/{int(number)}")
+
+    def new_work_package(self, project: Project | None = None) -> None:
+        """The create form in `project`, or in the project of what is on screen."""
+        if project is None:
+            current = getattr(self.screen, "project", None)
+            if isinstance(current, Project):
+                project = current
+        if project is None:
+            shown = getattr(self.screen, "work_package", None)
+            href = getattr(shown, "project_href", None)
+            project = next((p for p in self.services.peek_projects() or () if p.href == href), None)
+        if project is None:
+            self.choose_project_for_new()
+            return
+        if not project.can_create_work_packages:
+            self.notify(
+                f"You may not create work packages in {project.name}.",
+                severity="warning",
+                markup=False,
+            )
+            return
+        from optui.ui.screens.form import FormScreen
+
+        self.push_screen(FormScreen(project=project))
+
+    @work(exclusive=True, group="app-new", exit_on_error=False)
+    async def choose_project_for_new(self) -> None:
+        from optui.ui.screens.pickers import Choice, PickerScreen
+
+        try:
+            projects = await self.services.projects()
+        except ApiError as error:
+            self.post_message(ApiFailed(error))
+            return
+        allowed = [p for p in projects if p.can_create_work_packages and p.active]
+        picked = await self.push_screen_wait(
+            PickerScreen("New work package in…", [Choice(p.href, p.name) for p in allowed])
+        )
+        project = next((p for p in allowed if p.href == picked), None)
+        if project is not None:
+            self.new_work_package(project)
 
     def refresh_screen(self) -> None:
         action = getattr(self.screen, "action_refresh", None)

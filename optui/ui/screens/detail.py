@@ -24,7 +24,7 @@ from optui.api.models import Activity, Relation, User, WorkPackage
 from optui.ui.markdown import MarkdownView
 from optui.ui.messages import ApiFailed, ConnectionChanged
 from optui.ui.safe import clean, one_line
-from optui.ui.screens.base import OptuiScreen
+from optui.ui.screens.wp_actions import WorkPackageActions
 
 NO_VALUE = "\N{EN DASH}"
 """Shown for a field without a value."""
@@ -128,7 +128,7 @@ def field_rows(resource: Resource, schema: Resource | None) -> list[tuple[str, s
     return rows
 
 
-class DetailScreen(OptuiScreen):
+class DetailScreen(WorkPackageActions):
     """Everything about one work package, loaded in parallel workers."""
 
     AUTO_FOCUS = "#detail-body"
@@ -157,6 +157,7 @@ class DetailScreen(OptuiScreen):
         super().__init__(classes="detail")
         self.href = href
         self.work_package: WorkPackage | None = None
+        self.schema: Resource | None = None
         self.header = Static(id="detail-header")
         self.fields = Static(id="detail-fields")
         self.description = MarkdownView(id="detail-description")
@@ -241,7 +242,7 @@ class DetailScreen(OptuiScreen):
                 link,
             )
         )
-        self.fields.update(self._fields(field_rows(work_package.resource, None)))
+        self.fields.update(self._fields(field_rows(work_package.resource, self.schema)))
         if first_paint or self.description.text != work_package.description:
             self.run_worker(
                 self.description.show(work_package.description),
@@ -267,6 +268,7 @@ class DetailScreen(OptuiScreen):
             schema = await self.services.schema(schema_link.href)
         except ApiError:
             return  # the fallback field list stays
+        self.schema = schema
         self.fields.update(self._fields(field_rows(work_package.resource, schema)))
 
     @work(exclusive=True, group="detail-activity", exit_on_error=False)
@@ -289,6 +291,20 @@ class DetailScreen(OptuiScreen):
             return
         self.relations.update(related_text(self.work_package, relations, children))
         self.watchers_line.update(watchers_text(watchers, self.work_package))
+
+    def selected_work_package(self) -> WorkPackage | None:
+        return self.work_package
+
+    def after_quick_edit(self, saved: WorkPackage) -> None:
+        self.show_work_package(saved)
+        self.load(force=True)
+
+    def on_screen_resume(self) -> None:
+        if self.work_package is not None:  # back from the form: show what was saved
+            known = self.services.peek_work_package(self.href)
+            if known is not None and known.lock_version != self.work_package.lock_version:
+                self.show_work_package(known)
+                self.load_activity(True)
 
     def action_copy_url(self) -> None:
         self.app.copy_to_clipboard(self.web_url)

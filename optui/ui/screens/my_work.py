@@ -19,7 +19,7 @@ from optui.api.browsing import MyWork
 from optui.api.models import WorkPackage
 from optui.ui.messages import ApiFailed, ConnectionChanged
 from optui.ui.safe import clean
-from optui.ui.screens.base import OptuiScreen
+from optui.ui.screens.wp_actions import WorkPackageActions
 from optui.ui.widgets.wp_table import Line, RowSource, WorkPackageTable, grouped_lines
 
 
@@ -57,7 +57,7 @@ def _date(text: str | None) -> dt.date | None:
         return None
 
 
-class MyWorkScreen(OptuiScreen):
+class MyWorkScreen(WorkPackageActions):
     """Assigned and watched work packages; enter opens one."""
 
     AUTO_FOCUS = "#my-table"
@@ -135,6 +135,12 @@ class MyWorkScreen(OptuiScreen):
     @on(WorkPackageTable.Opened)
     def open_work_package(self, event: WorkPackageTable.Opened) -> None:
         self.optui.open_work_package(event.work_package.href)
+
+    def selected_work_package(self) -> WorkPackage | None:
+        return self.table.highlighted
+
+    def after_quick_edit(self, saved: WorkPackage) -> None:
+        self.load(force=True)
 
     def action_refresh(self) -> None:
         self.load(force=True)

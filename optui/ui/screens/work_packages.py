@@ -22,8 +22,8 @@ from optui.api.browsing import ListPage, ListSpec
 from optui.api.models import Project, SavedView, WorkPackage
 from optui.ui.messages import ApiFailed, ConnectionChanged
 from optui.ui.safe import clean, one_line
-from optui.ui.screens.base import OptuiScreen
 from optui.ui.screens.pickers import Choice, PickerScreen
+from optui.ui.screens.wp_actions import WorkPackageActions
 from optui.ui.widgets.filter_bar import FilterBar
 from optui.ui.widgets.wp_table import COLUMNS, RowSource, WorkPackageTable, grouped_lines
 
@@ -39,7 +39,7 @@ GROUPS: dict[str, tuple[str, LabelOf]] = {
 DEFAULT_TAB = "view-default"
 
 
-class WorkPackagesScreen(OptuiScreen):
+class WorkPackagesScreen(WorkPackageActions):
     """A list of work packages with saved views, search, filters, sorting and grouping."""
 
     AUTO_FOCUS = "#wp-table"
@@ -79,6 +79,7 @@ class WorkPackagesScreen(OptuiScreen):
             tooltip="Next saved view",
             show=False,
         ),
+        Binding("n", "new", "New", id="list.new", tooltip="Create a work package here"),
         Binding("r", "refresh", "Refresh", id="list.refresh", tooltip="Reload from the server"),
         Binding("escape", "back", "Back", id="list.back", tooltip="Back"),
     ]
@@ -340,6 +341,17 @@ class WorkPackagesScreen(OptuiScreen):
         if key is not None:
             self.spec = self.spec.with_group(None if key == "none" else key)
             self.load()
+
+    # actions on the selected work package
+
+    def selected_work_package(self) -> WorkPackage | None:
+        return self.table.highlighted
+
+    def after_quick_edit(self, saved: WorkPackage) -> None:
+        self.load(force=True)
+
+    def action_new(self) -> None:
+        self.optui.new_work_package(self.project)
 
     # opening
 

@@ -115,6 +115,17 @@ def detail_text(screen: DetailScreen, selector: str) -> str:
     return text_of(screen.query_one(selector, Static))
 
 
+def activity_of(screen: DetailScreen) -> str:
+    """The activity timeline as shown: entry heads and rendered comments, in order."""
+    parts: list[str] = []
+    for widget in screen.query_one("#detail-activity").children:
+        if isinstance(widget, MarkdownView):
+            parts.append(markdown_text(widget))
+        elif isinstance(widget, Static):
+            parts.append(text_of(widget))
+    return "\n".join(parts)
+
+
 def markdown_text(view: MarkdownView) -> str:
     """Every visible leaf of a markdown view, in document order."""
     parts = [
@@ -280,11 +291,6 @@ async def test_my_work_groups_by_due_date_as_the_server_says(demo: DemoServer) -
         assert detail_text(detail, "#detail-header").splitlines()[0] == subject
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="`g` puts the cursor on the first work package and scrolls to it, so the first"
-    " group's header line (index 0) stays above the view",
-)
 async def test_g_shows_the_first_group_header(demo: DemoServer) -> None:
     async with make_app(demo).run_test(size=(120, 40), notifications=True) as pilot:
         await settle(pilot)
@@ -612,18 +618,12 @@ async def test_detail_shows_schema_fields_description_activity_and_relations(
         assert sentence.replace("**", "") in shown  # rendered: bold, without the markers
         assert "**" not in shown and "## Goal" not in shown and "Goal" in shown
 
-        activity = detail_text(screen, "#detail-activity")
+        activity = activity_of(screen)
         assert said[0] in activity
         relations_text = detail_text(screen, "#detail-relations")
         assert all(title in relations_text for title in others)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="comments in the activity timeline are shown as raw markdown (``` fences, backticks)"
-    " instead of being rendered (architecture.md: markdown.py renders descriptions and comments;"
-    " openproject-api.md §8: render raw as markdown text)",
-)
 async def test_comments_in_the_activity_are_rendered_as_markdown(demo: DemoServer) -> None:
     comments = [
         activity["comment"]["raw"]
@@ -634,7 +634,7 @@ async def test_comments_in_the_activity_are_rendered_as_markdown(demo: DemoServe
     code = comments[0].split("```")[1].splitlines()[1]  # the line inside the fence
     async with make_app(demo).run_test(size=(120, 40), notifications=True) as pilot:
         screen = await open_detail(pilot, 1)
-        activity = detail_text(screen, "#detail-activity")
+        activity = activity_of(screen)
         assert code in activity
         assert "```" not in activity and "`" not in activity
 

@@ -12,9 +12,10 @@ from typing import Any, ClassVar
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.style import Style
+from textual.widget import Widget
 from textual.widgets import Static
 
 from optui.api import ApiError, NotFound
@@ -163,7 +164,7 @@ class DetailScreen(WorkPackageActions):
         self.description = MarkdownView(id="detail-description")
         self.relations = Static(id="detail-relations")
         self.watchers_line = Static(id="detail-watchers")
-        self.activity = Static(id="detail-activity")
+        self.activity = Vertical(id="detail-activity")
         self.notice = Static(id="detail-notice")
 
     def compose_body(self) -> ComposeResult:
@@ -276,9 +277,26 @@ class DetailScreen(WorkPackageActions):
         try:
             activities = await self.services.activities(self.href, force=force)
         except ApiError as error:
-            self.activity.update(Content(clean(f"Activity could not be loaded: {error}")))
+            await self.activity.remove_children()
+            await self.activity.mount(
+                Static(Content(clean(f"Activity could not be loaded: {error}")))
+            )
             return
-        self.activity.update(activity_text(activities))
+        await self.show_activity(activities)
+
+    async def show_activity(self, activities: tuple[Activity, ...]) -> None:
+        """The timeline, oldest first like the web UI; comments rendered as markdown."""
+        entries: list[Widget] = []
+        for activity in activities:
+            entries.append(Static(activity_head(activity), classes="activity-head"))
+            if activity.comment:
+                entries.append(
+                    MarkdownView(activity.comment, placeholder="", classes="activity-comment")
+                )
+        if not entries:
+            entries.append(Static(Content.styled("No activity.", "dim")))
+        await self.activity.remove_children()
+        await self.activity.mount_all(entries)
 
     @work(exclusive=True, group="detail-related", exit_on_error=False)
     async def load_related(self, force: bool = False) -> None:
@@ -365,19 +383,14 @@ def watchers_text(watchers: tuple[User, ...], work_package: WorkPackage | None) 
     return Content.assemble(Content.styled("Watchers ", "dim"), Content(names))
 
 
-def activity_text(activities: tuple[Activity, ...]) -> Content:
-    """The timeline, newest last like the web UI: who, when, what changed, what they said."""
-    blocks: list[Content] = []
-    for activity in activities:
-        when = (activity.created_at or "").replace("T", " ").removesuffix("Z")[:16]
-        head = Content.assemble(
-            Content.styled(one_line(activity.user) or "System", "bold"),
-            Content.styled(f"  {when}", "dim"),
-            Content.styled("  internal", "italic") if activity.internal else "",
-        )
-        lines = [head]
-        lines += [Content.styled(f"  · {one_line(line)}", "dim") for line in activity.details]
-        if activity.comment:
-            lines += [Content("  " + line) for line in clean(activity.comment).splitlines()]
-        blocks.append(Content("\n").join(lines))
-    return Content("\n\n").join(blocks) if blocks else Content.styled("No activity.", "dim")
+def activity_head(activity: Activity) -> Content:
+    """Who, when, and the attribute changes of one journal entry."""
+    when = (activity.created_at or "").replace("T", " ").removesuffix("Z")[:16]
+    head = Content.assemble(
+        Content.styled(one_line(activity.user) or "System", "bold"),
+        Content.styled(f"  {when}", "dim"),
+        Content.styled("  internal", "italic") if activity.internal else "",
+    )
+    lines = [head]
+    lines += [Content.styled(f"  · {one_line(line)}", "dim") for line in activity.details]
+    return Content("\n").join(lines)

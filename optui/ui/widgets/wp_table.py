@@ -334,6 +334,8 @@ class WorkPackageTable(ScrollView, can_focus=True):
     def action_jump(self, where: int) -> None:
         if self.source.count:
             self.cursor = self._skip_headers(0, 1) if where == 0 else self.source.count - 1
+            if where == 0:
+                self.scroll_to(y=0, animate=False)  # the first group's header stays in view
 
     def action_open(self) -> None:
         work_package = self.highlighted

@@ -14,6 +14,7 @@ from typing import Any, Generic, TypeVar
 from optui.api.browsing import BrowsingServices
 from optui.api.cache import LONG_TTL, SHORT_TTL, ApiCache
 from optui.api.client import OpenProjectClient
+from optui.api.collaboration import CollaborationServices
 from optui.api.editing import EditingServices
 from optui.api.hal import Resource
 from optui.api.models import Project, User
@@ -38,7 +39,7 @@ class Snapshot(Generic[T]):
     """Wall-clock time of the server answer this value comes from."""
 
 
-class Services(BrowsingServices, EditingServices):
+class Services(BrowsingServices, EditingServices, CollaborationServices):
     """The one object screens use for server data."""
 
     def __init__(self, client: OpenProjectClient, cache: ApiCache | None = None) -> None:

@@ -25,7 +25,7 @@ from optui.api.models import Activity, Relation, User, WorkPackage
 from optui.ui.markdown import MarkdownView
 from optui.ui.messages import ApiFailed, ConnectionChanged
 from optui.ui.safe import clean, one_line
-from optui.ui.screens.wp_actions import WorkPackageActions
+from optui.ui.screens.detail_actions import DetailCollaboration
 
 NO_VALUE = "\N{EN DASH}"
 """Shown for a field without a value."""
@@ -129,7 +129,7 @@ def field_rows(resource: Resource, schema: Resource | None) -> list[tuple[str, s
     return rows
 
 
-class DetailScreen(WorkPackageActions):
+class DetailScreen(DetailCollaboration):
     """Everything about one work package, loaded in parallel workers."""
 
     AUTO_FOCUS = "#detail-body"
@@ -150,6 +150,24 @@ class DetailScreen(WorkPackageActions):
         ),
         Binding("r", "refresh", "Refresh", id="detail.refresh", tooltip="Reload"),
         Binding("escape", "back", "Back", id="detail.back", tooltip="Back"),
+        Binding("c", "comment", "Comment", id="detail.comment", tooltip="Add a comment"),
+        Binding("w", "watch", "Watch", id="detail.watch", tooltip="Watch or stop watching"),
+        Binding(
+            "R",
+            "relate",
+            "Relate",
+            id="detail.relate",
+            show=False,
+            tooltip="Add a relation to another work package",
+        ),
+        Binding(
+            "X",
+            "delete",
+            "Delete",
+            id="detail.delete",
+            show=False,
+            tooltip="Delete this work package (asks first)",
+        ),
         Binding("j", "scroll(1)", "Down", show=False, id="detail.down", tooltip="Scroll down"),
         Binding("k", "scroll(-1)", "Up", show=False, id="detail.up", tooltip="Scroll up"),
     ]

@@ -86,6 +86,8 @@ class FormScreen(OptuiScreen):
         self._validate_timer: Timer | None = None
         self._draft_timer: Timer | None = None
         self._saving = False
+        self._answer_lost = False
+        """A save whose answer never came: the next attempt checks the server first."""
         self._drafts: DraftStore | None = None
 
     @property
@@ -286,6 +288,13 @@ class FormScreen(OptuiScreen):
         self.say("Saving…")
         await asyncio.to_thread(self._write_draft)  # whatever happens, the edit is on disk
         try:
+            if self._answer_lost:
+                # the last attempt may have reached the server: look before sending again
+                already = await self.find_saved()
+                if already is not None:
+                    self._saving = False
+                    await self.finish(already)
+                    return
             saved = await self.services.save_form(self.state, self.changes)
         except UpdateConflict:
             self._saving = False
@@ -301,6 +310,7 @@ class FormScreen(OptuiScreen):
             return
         except (ServerUnreachable, ServerFailure) as error:
             self._saving = False
+            self._answer_lost = isinstance(error, ServerUnreachable)
             self.say(
                 f"Not saved: {error} Your changes are kept; ctrl+s tries again "
                 "(optui checks first that nothing was saved twice).",
@@ -312,10 +322,39 @@ class FormScreen(OptuiScreen):
             self.say(f"Not saved: {error}", error=True)
             return
         self._saving = False
+        await self.finish(saved)
+
+    async def finish(self, saved: WorkPackage) -> None:
         await asyncio.to_thread(self._drafts_delete, self.key)
         self.changes.clear()
+        self._answer_lost = False
         self.notify(f"Saved {saved.display_id} {one_line(saved.subject)}", markup=False)
         self.dismiss_to(saved)
+
+    async def find_saved(self) -> WorkPackage | None:
+        """After a lost answer: the work package as saved by that attempt, if it was."""
+        if self.work_package is not None:
+            current = await self.services.reload_work_package(self.work_package.href)
+            moved = (current.lock_version or 0) > (self.work_package.lock_version or 0)
+            fresh = await self.services.edit_form(current.href, current.lock_version, {})
+            mine = all(fresh.values.get(k) == v for k, v in self.changes.items())
+            return current if moved and mine else None
+        subject = str(self.changes.get("subject") or "")
+        if not subject or self.project is None:
+            return None
+        recent = await self.services.work_packages(
+            [
+                {"subject": {"operator": "~", "values": [subject]}},
+                {"author": {"operator": "=", "values": ["me"]}},
+                {"createdAt": {"operator": ">t-", "values": ["1"]}},
+            ],
+            path=f"{self.project.href}/work_packages",
+            force=True,
+        )
+        for resource in recent:
+            if resource.text("subject") == subject:
+                return WorkPackage.from_hal(resource)
+        return None
 
     def show_field_errors(self, error: InvalidInput) -> None:
         by_field: dict[str, list[str]] = {}
@@ -359,6 +398,9 @@ class FormScreen(OptuiScreen):
         self.work_package = current
         self.base = dict(fresh.values)
         self.changes = {k: v for k, v in merged.items() if fresh.values.get(k) != v}
+        if not self.changes:  # everything the user wanted is already on the server
+            await self.finish(current)
+            return
         state = await self._request_form(self.changes)
         self.show_state(state, rebuild=True)
         if state.commit_href:

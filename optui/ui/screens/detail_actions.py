@@ -1,0 +1,166 @@
+"""What the detail screen lets a user do besides reading: comment, watch, relate, delete.
+
+Each action is offered only where the work package carries the matching action link; writes are
+sent once, and a failure is said in words with the typed text kept for another try.
+"""
+
+from __future__ import annotations
+
+from textual import work
+
+from optui.api import ApiError
+from optui.api.models import WorkPackage
+from optui.ui.safe import one_line
+from optui.ui.screens.comment import CommentScreen
+from optui.ui.screens.confirm import ConfirmScreen
+from optui.ui.screens.pickers import Choice, PickerScreen
+from optui.ui.screens.text_prompt import TextPromptScreen
+from optui.ui.screens.wp_actions import WorkPackageActions
+
+
+class DetailCollaboration(WorkPackageActions):
+    """Base of the detail screen: its collaboration actions."""
+
+    href: str
+    work_package: WorkPackage | None
+
+    def load(self, force: bool = False) -> object:
+        raise NotImplementedError
+
+    def load_activity(self, force: bool = False) -> object:
+        raise NotImplementedError
+
+    def load_related(self, force: bool = False) -> object:
+        raise NotImplementedError
+
+    # collaboration: allowed only where the work package offers the action link
+
+    def _allowed(self, link: str, what: str) -> bool:
+        if self.work_package is None:
+            return False
+        if not self.work_package.resource.has_link(link):
+            self.notify(
+                f"You may not {what} on this work package.", severity="warning", markup=False
+            )
+            return False
+        return True
+
+    def action_comment(self) -> None:
+        if self._allowed("addComment", "comment"):
+            self.write_comment()
+
+    @work(exclusive=True, group="detail-write", exit_on_error=False)
+    async def write_comment(self) -> None:
+        assert self.work_package is not None
+        title = f"Comment on {self.work_package.display_id} {one_line(self.work_package.subject)}"
+        text = await self.app.push_screen_wait(CommentScreen(title))
+        while text:
+            try:
+                await self.services.add_comment(self.href, text)
+            except ApiError as error:
+                retry = await self.app.push_screen_wait(
+                    ConfirmScreen(
+                        f"The comment was not posted: {error} Try again?",
+                        yes="Try again",
+                        no="Edit",
+                    )
+                )
+                if not retry:
+                    text = await self.app.push_screen_wait(CommentScreen(title, text))
+                continue
+            self.notify("Comment posted.", markup=False)
+            self.load_activity(True)
+            return
+
+    def action_watch(self) -> None:
+        if self.work_package is None:
+            return
+        resource = self.work_package.resource
+        if resource.has_link("unwatch"):
+            self.change_watching(False)
+        elif resource.has_link("watch"):
+            self.change_watching(True)
+        else:
+            self.notify("You may not watch this work package.", severity="warning", markup=False)
+
+    @work(exclusive=True, group="detail-write", exit_on_error=False)
+    async def change_watching(self, watch: bool) -> None:
+        assert self.work_package is not None
+        try:
+            me = await self.services.me()
+            await self.services.set_watching(self.work_package, me.href, watch)
+        except ApiError as error:
+            self.notify(f"Not changed: {error}", severity="error", markup=False)
+            return
+        self.notify(
+            "You watch this work package." if watch else "You no longer watch it.", markup=False
+        )
+        self.load(force=True)
+
+    def action_relate(self) -> None:
+        if self._allowed("addRelation", "add relations"):
+            self.add_relation()
+
+    @work(exclusive=True, group="detail-write", exit_on_error=False)
+    async def add_relation(self) -> None:
+        assert self.work_package is not None
+        kinds = [
+            "relates",
+            "blocks",
+            "blocked",
+            "precedes",
+            "follows",
+            "duplicates",
+            "duplicated",
+            "includes",
+            "partof",
+            "requires",
+            "required",
+        ]
+        kind = await self.app.push_screen_wait(
+            PickerScreen("Relation", [Choice(k, k) for k in kinds])
+        )
+        if kind is None:
+            return
+        other = await self.app.push_screen_wait(
+            TextPromptScreen(f"{kind}: which work package?", placeholder="#id")
+        )
+        number = (other or "").strip().lstrip("#")
+        if not number.isdigit():
+            if other:
+                self.notify(
+                    f"'{other}' is not a work package number.", severity="error", markup=False
+                )
+            return
+        try:
+            await self.services.add_relation(self.href, kind, f"/api/v3/work_packages/{number}")
+        except ApiError as error:
+            self.notify(f"Not related: {error}", severity="error", markup=False)
+            return
+        self.notify(f"Relation added: {kind} #{number}.", markup=False)
+        self.load_related(True)
+
+    def action_delete(self) -> None:
+        if self._allowed("delete", "delete"):
+            self.delete_work_package()
+
+    @work(exclusive=True, group="detail-write", exit_on_error=False)
+    async def delete_work_package(self) -> None:
+        assert self.work_package is not None
+        name = f"{self.work_package.display_id} {one_line(self.work_package.subject)}"
+        sure = await self.app.push_screen_wait(
+            ConfirmScreen(
+                f"Delete {name}? Its children and time entries go too. This cannot be undone.",
+                yes="Delete",
+                no="Keep",
+            )
+        )
+        if not sure:
+            return
+        try:
+            await self.services.delete_work_package(self.href)
+        except ApiError as error:
+            self.notify(f"Not deleted: {error}", severity="error", markup=False)
+            return
+        self.notify(f"Deleted {name}.", markup=False)
+        self.app.pop_screen()

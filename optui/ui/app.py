@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import time
 from collections.abc import Callable
 from pathlib import Path, PurePath
 from typing import ClassVar
@@ -28,6 +29,9 @@ from optui.ui.screens.projects import ProjectsScreen
 from optui.ui.screens.work_packages import WorkPackagesScreen
 from optui.ui.theme import THEME_ALIASES, THEMES, theme_name
 from optui.ui.widgets.command_line import CommandLine
+
+IDLE_AFTER = 600.0
+"""Seconds without a key press after which polling slows down."""
 
 
 def style_path(name: str) -> Path:
@@ -92,6 +96,8 @@ class OptuiApp(App[None]):
     data_time: reactive[float] = reactive(0.0)
     """Wall-clock time of the data on screen (shown while offline or stale)."""
     data_stale: reactive[bool] = reactive(False)
+    unread: reactive[int | None] = reactive(None)
+    """Unread notifications (None until the first count)."""
 
     def __init__(
         self,
@@ -103,6 +109,7 @@ class OptuiApp(App[None]):
         today: Callable[[], dt.date] = dt.date.today,
         refresh_seconds: float = 60.0,
         theme: str | None = None,
+        unread_seconds: float = 60.0,
     ) -> None:
         super().__init__()
         self.today = today
@@ -122,6 +129,9 @@ class OptuiApp(App[None]):
         self._register_commands()
         self.profile_label = profile_name
         self._outage_reported = False
+        self.unread_seconds = max(unread_seconds, 5.0)
+        """How often the unread count is asked for."""
+        self._last_input = time.monotonic()
         self.probe_delay = 1.0
         """First wait of the offline probe, doubled up to 60 s (tests shorten it)."""
         self.warning = warning
@@ -155,6 +165,7 @@ class OptuiApp(App[None]):
         self.push_screen(MyWorkScreen())
         self.load_user()
         self.load_projects_quietly()
+        self.poll_unread()
 
     def start_session(self, session: Session) -> None:
         """Use a new connection: after the login screen, or after logging in again (401)."""
@@ -215,6 +226,34 @@ class OptuiApp(App[None]):
             except ApiError:
                 delay = min(delay * 2, 60.0)
 
+    @work(exclusive=True, group="poll-unread", exit_on_error=False)
+    async def poll_unread(self) -> None:
+        """The unread count for the status bar: one small request per interval, slower when
+        offline or when nobody has pressed a key for a while; a toast when new ones arrive."""
+        while True:  # the first count comes with the user (load_user)
+            idle = time.monotonic() - self._last_input > IDLE_AFTER
+            slow = self.connection == "offline" or idle
+            await asyncio.sleep(self.unread_seconds * (4 if slow else 1))
+            await self.refresh_unread()
+
+    async def refresh_unread(self) -> None:
+        try:
+            count = await self.services.unread_count(force=True)
+        except ApiError:
+            return  # the connection state says what is wrong; the count stays as it was
+        previous, self.unread = self.unread, count
+        if previous is not None and count is not None and count > previous:
+            new = count - previous
+            self.notify(
+                f"{new} new notification{'s' if new != 1 else ''} (:inbox)",
+                title="Inbox",
+                markup=False,
+                timeout=5,
+            )
+
+    def on_key(self) -> None:
+        self._last_input = time.monotonic()
+
     def _show_busy(self, in_flight: int) -> None:
         self.busy = in_flight
 
@@ -230,6 +269,7 @@ class OptuiApp(App[None]):
             self.post_message(ApiFailed(error))
             return
         self.user_name = user.name
+        await self.refresh_unread()
 
     # command mode
 

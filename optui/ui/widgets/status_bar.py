@@ -26,7 +26,7 @@ class StatusBar(Static):
         super().__init__(classes="status-bar")
 
     def on_mount(self) -> None:
-        for name in ("profile_label", "user_name", "connection", "busy", "data_time"):
+        for name in ("profile_label", "user_name", "connection", "busy", "data_time", "unread"):
             self.watch(self.app, name, self.refresh_status, init=False)
         self.refresh_status()
         self.set_interval(30, self.refresh_status)  # keeps "refreshed N min ago" true
@@ -47,6 +47,9 @@ class StatusBar(Static):
             )
         elif data_time:
             parts.append(Content(f" · {age(time.time() - data_time)}"))
+        unread = getattr(app, "unread", None)
+        if unread:
+            parts.append(Content.styled(f" · ✉ {unread} unread", "bold"))
         warning = getattr(app, "warning", None)
         if warning:
             parts.append(Content.styled(f" · ⚠ {warning}", "bold"))

@@ -1,0 +1,45 @@
+"""The unread count in the status bar follows the server; new ones ring a quiet bell."""
+
+from __future__ import annotations
+
+from textual.widgets import Static
+
+from optui.demo import DemoServer
+from optui.ui.widgets.status_bar import StatusBar
+from tests.conftest import demo_client, read_json
+from tests.ui.conftest import make_app, settle
+
+UNREAD = '[{"readIAN":{"operator":"=","values":["f"]}}]'
+
+
+def unread_on_server(demo: DemoServer) -> int:
+    total = read_json(demo, "/api/v3/notifications", filters=UNREAD, pageSize="1")["total"]
+    assert isinstance(total, int)
+    return total
+
+
+def status_text(widget: Static) -> str:
+    return str(widget.render())
+
+
+async def test_status_bar_shows_the_servers_unread_count_and_follows_it(
+    demo: DemoServer,
+) -> None:
+    app = make_app(demo)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await settle(pilot)
+        before = unread_on_server(demo)
+        assert f"✉ {before} unread" in status_text(app.screen.query_one(StatusBar))
+        first = read_json(demo, "/api/v3/notifications", filters=UNREAD, pageSize="1")
+        href = first["_embedded"]["elements"][0]["_links"]["self"]["href"]
+        with demo_client(demo) as client:
+            answer = client.post(f"{href}/read_ian", headers={"Content-Type": "application/json"})
+            assert answer.status_code == 204
+        await app.refresh_unread()  # what the poller does every interval
+        await pilot.pause()
+        assert f"✉ {before - 1} unread" in status_text(app.screen.query_one(StatusBar))
+        with demo_client(demo) as client:
+            client.post(f"{href}/unread_ian", headers={"Content-Type": "application/json"})
+        await app.refresh_unread()
+        await pilot.pause()
+        assert any("1 new notification" in n.message for n in app._notifications)

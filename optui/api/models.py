@@ -206,6 +206,8 @@ class Activity:
     """Change lines as the server words them ("Status changed from New to In progress")."""
     internal: bool
     version: int | None
+    editable: bool = False
+    """The user may edit this comment (the server sent an `update` link)."""
 
     @classmethod
     def from_hal(cls, resource: Resource) -> Activity:
@@ -223,6 +225,7 @@ class Activity:
             details=tuple(details),
             internal=resource.flag("internal"),
             version=resource.integer("version"),
+            editable=resource.has_link("update"),
         )
 
 

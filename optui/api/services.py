@@ -17,6 +17,7 @@ from optui.api.client import OpenProjectClient
 from optui.api.collaboration import CollaborationServices
 from optui.api.editing import EditingServices
 from optui.api.hal import Resource
+from optui.api.inbox import InboxServices
 from optui.api.models import Project, User
 
 T = TypeVar("T")
@@ -39,7 +40,7 @@ class Snapshot(Generic[T]):
     """Wall-clock time of the server answer this value comes from."""
 
 
-class Services(BrowsingServices, EditingServices, CollaborationServices):
+class Services(BrowsingServices, EditingServices, CollaborationServices, InboxServices):
     """The one object screens use for server data."""
 
     def __init__(self, client: OpenProjectClient, cache: ApiCache | None = None) -> None:

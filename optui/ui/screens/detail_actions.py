@@ -72,6 +72,88 @@ class DetailCollaboration(WorkPackageActions):
             self.load_activity(True)
             return
 
+    def action_edit_comment(self) -> None:
+        self.edit_last_comment()
+
+    @work(exclusive=True, group="detail-write", exit_on_error=False)
+    async def edit_last_comment(self) -> None:
+        """Edit the newest comment the user may edit (their own)."""
+        try:
+            activities = await self.services.activities(self.href)
+        except ApiError as error:
+            self.notify(f"Comments could not be loaded: {error}", severity="error", markup=False)
+            return
+        own = [a for a in activities if a.editable and a.comment]
+        if not own:
+            self.notify("You have no comment here that you may edit.", markup=False)
+            return
+        target = own[-1]
+        text = await self.app.push_screen_wait(CommentScreen("Edit your comment", target.comment))
+        if not text or text == target.comment:
+            return
+        try:
+            await self.services.edit_comment(target.href, text, self.href)
+        except ApiError as error:
+            self.notify(f"Not changed: {error}", severity="error", markup=False)
+            return
+        self.notify("Comment changed.", markup=False)
+        self.load_activity(True)
+
+    def action_unrelate(self) -> None:
+        self.remove_relation()
+
+    @work(exclusive=True, group="detail-write", exit_on_error=False)
+    async def remove_relation(self) -> None:
+        try:
+            relations = await self.services.relations(self.href)
+        except ApiError as error:
+            self.notify(f"Relations could not be loaded: {error}", severity="error", markup=False)
+            return
+        if not relations:
+            self.notify("This work package has no relations.", markup=False)
+            return
+        choices = [
+            Choice(r.href, f"{r.type} {one_line(r.other_title or r.other_href)}") for r in relations
+        ]
+        picked = await self.app.push_screen_wait(PickerScreen("Remove which relation?", choices))
+        if picked is None:
+            return
+        try:
+            await self.services.remove_relation(picked, self.href)
+        except ApiError as error:
+            self.notify(f"Not removed: {error}", severity="error", markup=False)
+            return
+        self.notify("Relation removed.", markup=False)
+        self.load_related(True)
+
+    def action_parent(self) -> None:
+        if self.work_package is not None:
+            self.set_parent(self.work_package)
+
+    @work(exclusive=True, group="detail-write", exit_on_error=False)
+    async def set_parent(self, work_package: WorkPackage) -> None:
+        text = await self.app.push_screen_wait(
+            TextPromptScreen(
+                f"Parent of {work_package.display_id}",
+                placeholder="#id; empty removes the parent",
+                value=(work_package.parent_href or "").rsplit("/", 1)[-1],
+            )
+        )
+        if text is None:
+            return
+        number = text.strip().lstrip("#")
+        if number and not number.isdigit():
+            self.notify(f"'{text}' is not a work package number.", severity="error", markup=False)
+            return
+        href = f"/api/v3/work_packages/{number}" if number else None
+        try:
+            saved = await self.services.quick_update(work_package, "parent", href)
+        except ApiError as error:
+            self.notify(f"Parent not changed: {error}", severity="error", markup=False)
+            return
+        self.notify("Parent changed." if href else "Parent removed.", markup=False)
+        self.after_quick_edit(saved)
+
     def action_watch(self) -> None:
         if self.work_package is None:
             return

@@ -26,6 +26,7 @@ from optui.api import ApiError
 from optui.api.dates import DateInputError, parse_date
 from optui.api.durations import DurationError, format_iso, hours_to_iso, parse_human
 from optui.api.schema import AllowedValue, FieldSpec, Value
+from optui.ui.markdown import MarkdownView
 from optui.ui.safe import clean, one_line
 
 NO_VALUE = "\N{EN DASH}"
@@ -183,11 +184,30 @@ class TextEditor(FieldEditor):
 
 
 class MarkdownEditor(FieldEditor):
-    """Formattable text: a multi-line editor for markdown."""
+    """Formattable text: a multi-line editor for markdown; ctrl+r shows a preview."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "ctrl+r",
+            "preview",
+            "Preview",
+            id="field.preview",
+            tooltip="Show or hide how the markdown will look",
+        ),
+    ]
 
     def compose_input(self) -> ComposeResult:
         text = "" if self.initial is None else str(self.initial)
         yield TextArea(text, soft_wrap=True, show_line_numbers=False, classes="field-text")
+        preview = MarkdownView(placeholder="(empty)", classes="field-preview")
+        preview.display = False
+        yield preview
+
+    async def action_preview(self) -> None:
+        preview = self.query_one(MarkdownView)
+        preview.display = not preview.display
+        if preview.display:
+            await preview.show(self.query_one(TextArea).text)
 
     @on(TextArea.Changed)
     def typed(self, event: TextArea.Changed) -> None:

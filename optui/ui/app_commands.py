@@ -57,6 +57,13 @@ def register_commands(app: OptuiApp) -> None:
     )
     register(
         Command(
+            "new",
+            "Create a work package (in the project on screen)",
+            run=lambda _: app.new_work_package(),
+        )
+    )
+    register(
+        Command(
             "refresh",
             "Reload the current screen from the server",
             run=lambda _: app.refresh_screen(),

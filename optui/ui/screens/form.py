@@ -122,7 +122,7 @@ class FormScreen(OptuiScreen):
             self.post_message(ApiFailed(error))
             return
         self.base = dict(state.values)
-        self.show_state(state, rebuild=True)
+        await self.show_state(state, rebuild=True)
         if draft is not None and draft.changes:
             question = (
                 f"Restore your unsaved changes from {draft.age_text()}? "
@@ -158,14 +158,14 @@ class FormScreen(OptuiScreen):
     async def apply_changes(self, changes: dict[str, Value]) -> None:
         self.changes.update(changes)
         state = await self._request_form(self.changes)
-        self.show_state(state, rebuild=True)
+        await self.show_state(state, rebuild=True)
 
     # showing
 
-    def show_state(self, state: FormState, *, rebuild: bool) -> None:
+    async def show_state(self, state: FormState, *, rebuild: bool) -> None:
         self.state = state
         if rebuild:
-            self._build(state)
+            await self._build(state)
         for editor in self.body.query(FieldEditor):
             editor.show_errors(state.errors.get(editor.spec.name, ()))
         general = state.errors.get("", ())
@@ -178,17 +178,17 @@ class FormScreen(OptuiScreen):
             self.say(f"{count or 'Some'} field(s) need attention before saving.", error=True)
         self.refresh_bindings()
 
-    def _build(self, state: FormState) -> None:
+    async def _build(self, state: FormState) -> None:
         node: DOMNode | None = self.focused
         while node is not None and not isinstance(node, FieldEditor):
             node = node.parent
         focused_name = node.spec.name if isinstance(node, FieldEditor) else None
-        self.body.remove_children()
+        await self.body.remove_children()  # the old editors' ids must be gone first
         editors = []
         for spec in state.fields:
             value = self.changes.get(spec.name, state.values.get(spec.name))
             editors.append(editor_for(spec, value, dict(state.titles), self._search))
-        self.body.mount_all(editors)
+        await self.body.mount_all(editors)
         target = focused_name or ("type" if self.is_new else "subject")
         self.call_after_refresh(self._focus_field, target)
 
@@ -234,7 +234,7 @@ class FormScreen(OptuiScreen):
         except ApiError as error:
             self.say(f"Could not check the form: {error}", error=True)
             return
-        self.show_state(state, rebuild=rebuild)
+        await self.show_state(state, rebuild=rebuild)
 
     def _schedule_draft(self) -> None:
         if self._draft_timer is not None:
@@ -246,11 +246,8 @@ class FormScreen(OptuiScreen):
         await asyncio.to_thread(self._write_draft)
 
     def _write_draft(self) -> None:
-        if self._drafts is None:
-            return
-        if not self.changes:
-            self._drafts.delete(self.key)
-            return
+        if self._drafts is None or not self.changes:
+            return  # drafts are deleted only after a save or an explicit discard
         subject = self.changes.get("subject", self.base.get("subject"))
         self._drafts.save(
             Draft(
@@ -273,6 +270,11 @@ class FormScreen(OptuiScreen):
         return True
 
     def action_save(self) -> None:
+        invalid = [e for e in self.body.query(FieldEditor) if e.local_error]
+        if invalid:
+            self.say(f"{invalid[0].spec.label}: {invalid[0].local_error}", error=True)
+            invalid[0].focus_input()
+            return
         if self.state is None or not self.state.commit_href:
             self.say(
                 "The server does not accept these values yet: see the marked fields.", error=True
@@ -402,7 +404,7 @@ class FormScreen(OptuiScreen):
             await self.finish(current)
             return
         state = await self._request_form(self.changes)
-        self.show_state(state, rebuild=True)
+        await self.show_state(state, rebuild=True)
         if state.commit_href:
             self.save()
 

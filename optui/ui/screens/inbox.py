@@ -70,13 +70,20 @@ def columns_for(width: int) -> list[tuple[str, str, int]]:
     return [(key, label, size or rest) for key, label, size, _ in shown]
 
 
+class InboxTable(DataTable[Text]):
+    """The rows: `enter` selects a row, shown as Open (the table's own binding is hidden)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "select_cursor", "Open", id="inbox.open", tooltip="Open, mark read"),
+    ]
+
+
 class InboxScreen(OptuiScreen):
     """Notifications by work package; keys mark, open and filter them."""
 
     CSS_PATH = _stylesheet()
     AUTO_FOCUS = "#inbox-table"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "open", "Open", id="inbox.open", tooltip="Open and mark read"),
         Binding("m", "toggle_read", "Read/unread", id="inbox.toggle-read", tooltip="Toggle read"),
         Binding("M", "mark_all_read", "All read", id="inbox.all-read", tooltip="Mark all read"),
         Binding("u", "toggle_unread", "Unread/all", id="inbox.unread", tooltip="Unread or all"),
@@ -113,7 +120,7 @@ class InboxScreen(OptuiScreen):
             select_on_focus=False,
         )
         self.search.display = False  # hidden before mounting, so it never takes focus
-        self.table: DataTable[Text] = DataTable(cursor_type="row", id="inbox-table")
+        self.table = InboxTable(cursor_type="row", id="inbox-table")
         self.preview = Static(id="inbox-preview-text")
         self.preview_box = VerticalScroll(self.preview, id="inbox-preview")
         self.empty = Static(id="inbox-empty")
@@ -130,13 +137,9 @@ class InboxScreen(OptuiScreen):
         yield self.empty
 
     def on_mount(self) -> None:
+        # no `loading` indicator: a loading table cannot take the focus (AUTO_FOCUS skips it)
         self.preview_box.display = False
-        self.empty.display = False
-        cached = self.services.peek_inbox(**self._filters())
-        if cached is None:
-            self.table.loading = True
-        else:
-            self.rows = cached
+        self.rows = self.services.peek_inbox(**self._filters()) or ()
         self.call_after_refresh(self._show)
         self.load()
         self.set_interval(self.optui.refresh_seconds, self.refresh_quietly)
@@ -156,10 +159,10 @@ class InboxScreen(OptuiScreen):
             rows = await self.services.inbox(**wanted, force=force)
             total = await self.services.unread_total()
         except ApiError as error:
+            if not self.rows:
+                self.empty.update(Content(f"The inbox did not load: {clean(str(error))}"))
             self.post_message(ApiFailed(error))
             return
-        finally:
-            self.table.loading = False
         if wanted != self._filters():
             return  # the filters changed meanwhile: that load shows its own rows
         self.rows, self.unread_total, self._loaded = rows, total, True
@@ -234,8 +237,10 @@ class InboxScreen(OptuiScreen):
         self._show_header()
 
     def _show_empty(self, empty: bool) -> None:
-        self.empty.display = empty and self._loaded
-        if self.search_text or self.reason or self.project:
+        self.empty.display = empty
+        if not self._loaded:
+            text = "Loading notifications…"
+        elif self.search_text or self.reason or self.project:
             text = "No notifications match these filters."
         elif self.unread_only:
             text = "Nothing unread. Press u to see every notification."
@@ -245,24 +250,18 @@ class InboxScreen(OptuiScreen):
 
     def _show_header(self) -> None:
         shown = self._shown()
-        count = sum(r.count for r in shown)
-        parts = [Content.styled("Inbox", "bold")]
-        if self.unread_total is not None:
-            parts.append(Content.styled(f"  {self.unread_total} unread", "bold"))
+        count = plural(sum(r.count for r in shown), "notification")
         mode = "unread" if self.unread_only else "all"
-        parts.append(
-            Content(
-                f" · {mode}: {plural(count, 'notification')} on "
-                f"{plural(len(shown), 'work package')}"
-            )
-        )
+        words = [f"{mode}: {count} on {plural(len(shown), 'work package')}"]
         if self.reason:
-            parts.append(Content(f" · reason: {one_line(reason_text(self.reason))}"))
+            words.append(f"reason: {reason_text(self.reason)}")
         if self.project:
-            parts.append(Content(f" · project: {one_line(self.project.title)}"))
+            words.append(f"project: {self.project.title}")
         if self.search_text:
-            parts.append(Content(f" · search: {one_line(self.search_text)}"))
-        self.header.update(Content.assemble(*parts))
+            words.append(f"search: {self.search_text}")
+        unread = "" if self.unread_total is None else f"  {self.unread_total} unread"
+        title = Content.styled(f"Inbox{unread}", "bold")
+        self.header.update(Content.assemble(title, Content(" · " + one_line(" · ".join(words)))))
 
     def _current(self) -> InboxRow | None:
         if not self.table.row_count:
@@ -376,13 +375,18 @@ class InboxScreen(OptuiScreen):
         """`f` and `p`: reasons or projects, with the server's counts (`groupBy`)."""
         try:
             if kind == "reason":
-                counts = await self.services.inbox_counts(unread_only=self.unread_only)
+                project = self.project.href if self.project else None
+                counts = await self.services.inbox_counts(
+                    unread_only=self.unread_only, project_href=project
+                )
                 if self.reason:
                     counts.setdefault(self.reason, 0)  # still offered, to be switched off
                 found = [(r, reason_text(r), n) for r, n in counts.items()]
                 found.sort(key=lambda item: item[1])
             else:
-                projects = await self.services.inbox_projects(unread_only=self.unread_only)
+                projects = await self.services.inbox_projects(
+                    unread_only=self.unread_only, reason=self.reason
+                )
                 found = [(p.href, p.title, p.count) for p in projects]
         except ApiError as error:
             self.post_message(ApiFailed(error))
@@ -390,9 +394,9 @@ class InboxScreen(OptuiScreen):
         choices = [Choice(ANY, f"Any {kind} ({sum(item[2] for item in found)})")]
         choices += [Choice(value, f"{label} ({count})") for value, label, count in found]
         picked = await self.app.push_screen_wait(PickerScreen(f"Filter by {kind}", choices))
-        chosen = next((item for item in found if item[0] == picked), None)
         if picked is None:
             return
+        chosen = next((item for item in found if item[0] == picked), None)
         if kind == "reason":
             self.reason = chosen[0] if chosen else None
         else:
@@ -470,10 +474,7 @@ class InboxScreen(OptuiScreen):
         return [*lines, Content("")]
 
     def action_cursor(self, step: int) -> None:
-        if step > 0:
-            self.table.action_cursor_down()
-        else:
-            self.table.action_cursor_up()
+        (self.table.action_cursor_down if step > 0 else self.table.action_cursor_up)()
 
     def action_refresh(self) -> None:
         self.load(force=True)

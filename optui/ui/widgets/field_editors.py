@@ -55,6 +55,8 @@ class FieldEditor(Vertical):
         )
         self.message = Static(classes="field-message")
         self.hint = ""
+        self.local_error = ""
+        """What is wrong with the typed text (not sent); survives the server's checks."""
 
     def compose(self) -> ComposeResult:
         yield self.label
@@ -83,10 +85,11 @@ class FieldEditor(Vertical):
 
     def show_errors(self, messages: Sequence[str]) -> None:
         """The server's (or the editor's own) messages under the input; none hides the line."""
-        text = " ".join(messages) or self.hint
+        shown = [self.local_error, *messages] if self.local_error else list(messages)
+        text = " ".join(shown) or self.hint
         self.message.update(Content(clean(text)))
         self.message.display = bool(text)
-        self.set_class(bool(messages), "-invalid")
+        self.set_class(bool(shown), "-invalid")
 
     def focus_input(self, *, at_end: bool = True) -> None:
         for child in self.children:
@@ -131,8 +134,10 @@ class TextEditor(FieldEditor):
         try:
             value = self.convert(event.value)
         except ValueError as error:
-            self.show_errors([str(error)])
+            self.local_error = str(error)
+            self.show_errors([])
             return
+        self.local_error = ""
         self.show_errors([])
         self.changed(value)
 
@@ -332,6 +337,8 @@ class SearchEditor(FieldEditor):
         results = self.query_one(OptionList)
         if results.display:
             results.focus()
+            if results.highlighted is None and results.option_count:
+                results.highlighted = 0
 
     @on(OptionList.OptionSelected)
     def picked(self, event: OptionList.OptionSelected) -> None:

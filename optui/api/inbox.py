@@ -259,8 +259,8 @@ class InboxServices:
         key = ApiCache.key(NOTIFICATIONS_PATH, {**params, "all": "1"})
         return _rows(await self.cache.get(key, fetch, ttl=SHORT_TTL, force=force))
 
-    async def _grouped(self, group_by: str, unread_only: bool, force: bool) -> Resource:
-        params = {"filters": [UNREAD] if unread_only else [], "groupBy": group_by, "pageSize": 1}
+    async def _grouped(self, group_by: str, filters: list[Any], force: bool) -> Resource:
+        params = {"filters": filters, "groupBy": group_by, "pageSize": 1}
 
         async def fetch() -> Any:
             return (await self.client.get(NOTIFICATIONS_PATH, params)).data
@@ -268,29 +268,29 @@ class InboxServices:
         key = ApiCache.key(NOTIFICATIONS_PATH, params)
         return Resource(await self.cache.get(key, fetch, ttl=SHORT_TTL, force=force))
 
-    async def inbox_counts(self, *, unread_only: bool, force: bool = False) -> dict[str, int]:
+    async def inbox_counts(
+        self, *, unread_only: bool, project_href: str | None = None, force: bool = False
+    ) -> dict[str, int]:
         """Notifications per reason, counted by the server over all matches (`groupBy=reason`)."""
-        body = await self._grouped("reason", unread_only, force)
+        filters = self._inbox_filters(unread_only, None, project_href)
         counts: dict[str, int] = {}
-        for group in _groups(body):
-            value = group.get("value")
-            count = group.get("count")
+        for group in _groups(await self._grouped("reason", filters, force)):
+            value, count = group.get("value"), group.get("count")
             if isinstance(value, str) and isinstance(count, int):
                 counts[value] = counts.get(value, 0) + count
         return counts
 
     async def inbox_projects(
-        self, *, unread_only: bool, force: bool = False
+        self, *, unread_only: bool, reason: str | None = None, force: bool = False
     ) -> tuple[ProjectCount, ...]:
         """Projects with notifications and their counts (`groupBy=project`)."""
-        body = await self._grouped("project", unread_only, force)
+        filters = self._inbox_filters(unread_only, reason, None)
         found = []
-        for group in _groups(body):
+        for group in _groups(await self._grouped("project", filters, force)):
             links = Resource(group).links("valueLink")
-            count = group.get("count")
+            value, count = group.get("value"), group.get("count")
             if not links or links[0].href is None or not isinstance(count, int):
                 continue
-            value = group.get("value")
             title = value if isinstance(value, str) else links[0].title or links[0].href
             found.append(ProjectCount(links[0].href, title, count))
         return tuple(found)

@@ -127,6 +127,7 @@ class InboxScreen(OptuiScreen):
         self._writes = asyncio.Lock()
         """Marks go out one at a time and before any reload, in the order they were made."""
         self._loaded = False
+        self._opened = False
 
     def compose_body(self) -> ComposeResult:
         yield self.header
@@ -174,8 +175,10 @@ class InboxScreen(OptuiScreen):
             self.load(force=True)
 
     def on_screen_resume(self) -> None:
-        if self._loaded:
-            self.load()  # back from a work package: its notifications may be read now
+        # back from a work package (not from a picker or question): it may have changed
+        if self._opened:
+            self._opened = False
+            self.load()
 
     @on(ConnectionChanged)
     def reload_when_back(self, event: ConnectionChanged) -> None:
@@ -295,6 +298,7 @@ class InboxScreen(OptuiScreen):
             return
         if row.unread:
             self._mark(row, read=True)
+        self._opened = True
         self.optui.open_work_package(row.resource_href)
 
     @on(DataTable.RowSelected, "#inbox-table")

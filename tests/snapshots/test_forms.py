@@ -50,11 +50,6 @@ def test_edit_form(demo: DemoServer, snap_compare: SnapCompare, size: tuple[int,
     assert snap_compare(make_app(demo), terminal_size=size, run_before=open_form)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the required Component is filled in unasked (SelectEditor, "
-    "optui/ui/widgets/field_editors.py), so its message never shows; see tests/ui/test_forms.py",
-)
 def test_create_form_of_a_bug(demo: DemoServer, snap_compare: SnapCompare) -> None:
     async def new_bug(pilot: Pilot[Any]) -> None:
         await settle(pilot)

@@ -14,7 +14,6 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-import pytest
 from textual.css.query import NoMatches
 from textual.pilot import Pilot
 from textual.screen import Screen
@@ -541,11 +540,6 @@ async def test_n_in_a_list_creates_a_task(demo: DemoServer) -> None:
     assert DraftStore.for_profile("demo").all() == []
 
 
-@pytest.mark.xfail(
-    strict=True,  # deterministic: it asserts that Component is not among the changes
-    reason="the required Component is filled in unasked (see "
-    "test_a_required_list_without_a_value_is_not_filled_in_unasked), so its message never shows",
-)
 async def test_choosing_bug_rebuilds_the_form_with_the_required_component(
     demo: DemoServer,
 ) -> None:
@@ -836,12 +830,6 @@ async def test_down_then_enter_picks_the_first_search_result(demo: DemoServer) -
         assert text_of(editor(form, "assignee").query_one(".field-chosen")) == "Chen Wei"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="SelectEditor (optui/ui/widgets/field_editors.py) builds a required select with "
-    "allow_blank=False; with no value Textual selects the first option and the editor reports "
-    "it as the user's change, so Component becomes 'API' unasked",
-)
 async def test_a_required_list_without_a_value_is_not_filled_in_unasked(demo: DemoServer) -> None:
     task = open_of(demo, TASK, "New")[0]
     wp_id = task["id"]
@@ -855,12 +843,6 @@ async def test_a_required_list_without_a_value_is_not_filled_in_unasked(demo: De
         assert editor(form, "customField7").query_one(Select).value is Select.NULL
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="FormScreen.check_action (optui/ui/screens/form.py) disables ctrl+s while the form "
-    "has no commit link, so action_save never runs and its message is never shown: the key "
-    "does nothing",
-)
 async def test_ctrl_s_says_why_it_cannot_save_yet(demo: DemoServer) -> None:
     async with make_app(demo).run_test(size=(120, 40), notifications=True) as pilot:
         form, wp_id = await edit_first_of_my_work(pilot)

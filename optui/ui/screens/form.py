@@ -11,7 +11,7 @@ import asyncio
 import time
 from typing import ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
@@ -268,6 +268,13 @@ class FormScreen(OptuiScreen):
         if action == "save":
             return True if self.state is not None and self.state.commit_href else None
         return True
+
+    def on_key(self, event: events.Key) -> None:
+        # ctrl+s is dimmed while the server offers no commit link; pressed anyway, it says why
+        if event.key == "ctrl+s" and self.check_action("save", ()) is None:
+            event.stop()
+            event.prevent_default()
+            self.action_save()
 
     def action_save(self) -> None:
         invalid = [e for e in self.body.query(FieldEditor) if e.local_error]

@@ -242,8 +242,9 @@ class SelectEditor(FieldEditor):
         yield Select(
             options,
             value=current if current is not None else Select.NULL,
-            allow_blank=not self.spec.required,
-            prompt="(none)",
+            # a required field with no value yet starts blank: nothing is chosen for the user
+            allow_blank=current is None or not self.spec.required,
+            prompt="(choose)" if self.spec.required else "(none)",
             classes="field-input",
         )
 

@@ -27,6 +27,7 @@ from textual.widgets._markdown import (  # table classes are not exported; textu
 )
 from textual.widgets.markdown import MarkdownBlock, MarkdownFence
 
+from optui.api.mentions import as_text
 from optui.ui.safe import clean
 
 __all__ = ["LINK_SCHEMES", "MarkdownView"]
@@ -330,7 +331,7 @@ class MarkdownView(Widget):
                 return  # a newer text came in while we waited, or this one is on screen
             self._shown_generation = generation
             await self.query_children(".-step").remove()
-            cleaned = clean(self._text)
+            cleaned = clean(as_text(self._text))  # mention tags read as `@Name`
             self._rest = cleaned if cleaned.strip() else ""
             self._resume = _Resume()
             self._placeholder.display = not self._rest

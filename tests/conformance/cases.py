@@ -648,6 +648,15 @@ WORK_PACKAGES: list[Case] = [
     ),
     get(f"{WP}/available_watchers", f"{API}/work_packages/1/available_watchers"),
     get(
+        f"{WP}/available_relation_candidates",
+        q(f"{API}/work_packages/1/available_relation_candidates", query="a", type="follows"),
+    ),
+    get(
+        f"{WP}/available_relation_candidates",
+        f"{API}/work_packages/{MISSING}/available_relation_candidates",
+        404,
+    ),
+    get(
         f"{API}/workspaces/{{id}}/work_packages",
         f"{API}/workspaces/1/work_packages",
         deviations=COLLECTION,

@@ -350,3 +350,29 @@ def test_delete_removes_the_children_too(demo: DemoServer) -> None:
         assert client.delete(parent_href, headers=JSON).status_code == 204
         assert client.get(parent_href).status_code == 404
         assert client.get(f"{API}/work_packages/{child['id']}").status_code == 404
+
+
+def test_relation_candidates_match_id_or_subject_and_leave_out_related_ones(
+    demo: DemoServer,
+) -> None:
+    path = f"{API}/work_packages/1/available_relation_candidates"
+    by_id = read_json(demo, path, query="3")
+    assert 3 in ids(by_id)
+    subject = read_json(demo, f"{API}/work_packages/3")["subject"]
+    word = subject.split()[-1]
+    by_subject = read_json(demo, path, query=word, pageSize=50)
+    assert 3 in ids(by_subject)
+    assert all(
+        word.casefold() in e["subject"].casefold() for e in by_subject["_embedded"]["elements"]
+    )
+    assert len(ids(read_json(demo, path))) == 10  # the spec's default page size
+    with demo_client(demo) as client:
+        relation = {"type": "relates", "_links": {"to": {"href": f"{API}/work_packages/3"}}}
+        assert client.post(f"{API}/work_packages/1/relations", json=relation).status_code == 201
+    assert 3 not in ids(read_json(demo, path, query="3"))
+    assert 1 not in ids(read_json(demo, path, query="1"))  # never itself
+    with demo_client(demo) as client:
+        assert (
+            client.get(f"{API}/work_packages/999999/available_relation_candidates").status_code
+            == 404
+        )

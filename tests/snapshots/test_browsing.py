@@ -62,3 +62,21 @@ def test_detail(demo: DemoServer, snap_compare: SnapCompare, size: tuple[int, in
         await settle(pilot)
 
     assert snap_compare(make_app(demo), terminal_size=size, run_before=open_detail)
+
+
+def test_comment_with_names_to_mention(demo: DemoServer, snap_compare: SnapCompare) -> None:
+    async def mention(pilot: Pilot[Any]) -> None:
+        from optui.ui.screens.comment import CommentScreen
+
+        await command(pilot, "wp 5")
+        await settle(pilot)
+        await pilot.press("c")
+        for _ in range(300):
+            await pilot.pause(0.02)
+            screen = pilot.app.screen
+            if isinstance(screen, CommentScreen) and screen.people:
+                break
+        await pilot.press(*"Thanks @")
+        await pilot.pause()
+
+    assert snap_compare(make_app(demo), terminal_size=(100, 30), run_before=mention)

@@ -236,6 +236,32 @@ def routes(demo: Demo) -> list[Route]:
         elements = [user_json(demo, m) for m in members if m is not None]
         return hal(simple_collection(elements, request.url.path))
 
+    async def relation_candidates(request: Request) -> Response:
+        """Work packages this one may be related to: visible, not itself, not yet related;
+        `query` matches the id or the subject, `pageSize` defaults to 10."""
+        record = work_package_or_404(request)
+        query = (request.query_params.get("query") or "").strip().lstrip("#").casefold()
+        try:
+            size = max(0, min(int(request.query_params.get("pageSize") or 10), 1000))
+        except ValueError:
+            raise invalid_query("pageSize must be a number.") from None
+        taken = {record["id"]}
+        for relation in store.all("relations"):
+            if record["id"] in (relation["from_id"], relation["to_id"]):
+                taken.update((relation["from_id"], relation["to_id"]))
+        found = [
+            wp
+            for wp in store.all("work_packages")
+            if wp["id"] not in taken
+            and demo.visible_project(wp["project_id"]) is not None
+            and (not query or query == str(wp["id"]) or query in wp["subject"].casefold())
+        ]
+        found.sort(key=lambda wp: wp["id"])
+        elements = [work_package_json(demo, wp) for wp in found[:size]]
+        body = simple_collection(elements, str(request.url.path))
+        body["total"] = len(found)
+        return hal(body)
+
     def addable_projects() -> list[Record]:
         return [p for p in demo.visible_projects() if demo.can_edit_project_work(p)]
 
@@ -264,6 +290,7 @@ def routes(demo: Demo) -> list[Route]:
         Route(f"{wp}/{{id}}/form", edit_form, methods=["POST"]),
         Route(f"{wp}/{{id}}/available_assignees", available_assignees, methods=["GET"]),
         Route(f"{wp}/{{id}}/available_projects", available_projects_for, methods=["GET"]),
+        Route(f"{wp}/{{id}}/available_relation_candidates", relation_candidates, methods=["GET"]),
     ]
     for scope in ("projects", "workspaces"):  # 17.x serves both; the project routes are deprecated
         base = f"{API}/{scope}/{{id}}/work_packages"

@@ -161,6 +161,14 @@ class DetailScreen(DetailCollaboration):
         ),
         Binding("w", "watch", "Watch", id="detail.watch", tooltip="Watch or stop watching"),
         Binding(
+            "W",
+            "watchers",
+            "Watchers",
+            id="detail.watchers",
+            show=False,
+            tooltip="Add or remove watchers",
+        ),
+        Binding(
             "U",
             "unrelate",
             "Unrelate",

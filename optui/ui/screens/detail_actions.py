@@ -9,11 +9,12 @@ from __future__ import annotations
 from textual import work
 
 from optui.api import ApiError
-from optui.api.models import WorkPackage
+from optui.api.mentions import matching
+from optui.api.models import User, WorkPackage
 from optui.ui.safe import one_line
 from optui.ui.screens.comment import CommentScreen
 from optui.ui.screens.confirm import ConfirmScreen
-from optui.ui.screens.pickers import Choice, PickerScreen
+from optui.ui.screens.pickers import Choice, PickerScreen, SearchPickerScreen
 from optui.ui.screens.text_prompt import TextPromptScreen
 from optui.ui.screens.wp_actions import WorkPackageActions
 
@@ -53,7 +54,12 @@ class DetailCollaboration(WorkPackageActions):
     async def write_comment(self) -> None:
         assert self.work_package is not None
         title = f"Comment on {self.work_package.display_id} {one_line(self.work_package.subject)}"
-        text = await self.app.push_screen_wait(CommentScreen(title))
+        work_package = self.work_package
+
+        async def people() -> tuple[User, ...]:
+            return await self.services.mention_candidates(work_package)
+
+        text = await self.app.push_screen_wait(CommentScreen(title, people=people))
         while text:
             try:
                 await self.services.add_comment(self.href, text)
@@ -66,7 +72,9 @@ class DetailCollaboration(WorkPackageActions):
                     )
                 )
                 if not retry:
-                    text = await self.app.push_screen_wait(CommentScreen(title, text))
+                    text = await self.app.push_screen_wait(
+                        CommentScreen(title, text, people=people)
+                    )
                 continue
             self.notify("Comment posted.", markup=False)
             self.load_activity(True)
@@ -88,7 +96,16 @@ class DetailCollaboration(WorkPackageActions):
             self.notify("You have no comment here that you may edit.", markup=False)
             return
         target = own[-1]
-        text = await self.app.push_screen_wait(CommentScreen("Edit your comment", target.comment))
+        work_package = self.work_package
+
+        async def people() -> tuple[User, ...]:
+            if work_package is None:
+                return ()
+            return await self.services.mention_candidates(work_package)
+
+        text = await self.app.push_screen_wait(
+            CommentScreen("Edit your comment", target.comment, people=people)
+        )
         if not text or text == target.comment:
             return
         try:
@@ -179,6 +196,60 @@ class DetailCollaboration(WorkPackageActions):
         )
         self.load(force=True)
 
+    def action_watchers(self) -> None:
+        if self.work_package is not None:
+            self.manage_watchers(self.work_package)
+
+    @work(exclusive=True, group="detail-write", exit_on_error=False)
+    async def manage_watchers(self, work_package: WorkPackage) -> None:
+        """Add someone as a watcher, or remove one (the server says who may do which)."""
+        try:
+            watchers = await self.services.watchers(self.href, force=True)
+        except ApiError as error:
+            self.notify(f"Watchers could not be loaded: {error}", severity="error", markup=False)
+            return
+        choices = [Choice("+", "+ Add a watcher…")]
+        choices += [Choice(user.href, f"Remove {one_line(user.name)}") for user in watchers]
+        picked = await self.app.push_screen_wait(
+            PickerScreen(f"Watchers of {work_package.display_id}", choices)
+        )
+        if picked is None:
+            return
+        if picked != "+":
+            name = next((one_line(u.name) for u in watchers if u.href == picked), picked)
+            try:
+                await self.services.remove_watcher(self.href, picked)
+            except ApiError as error:
+                self.notify(f"{name} still watches: {error}", severity="error", markup=False)
+                return
+            self.notify(f"{name} no longer watches it.", markup=False)
+            self.load(force=True)
+            return
+        href = self.href
+        people: list[User] = []
+
+        async def search(text: str) -> list[Choice]:
+            if not people:
+                people.extend(await self.services.available_watchers(href))
+            return [
+                Choice(user.href, f"{one_line(user.name)}  {user.login or ''}".rstrip())
+                for user in matching(people, text)
+            ]
+
+        chosen = await self.app.push_screen_wait(
+            SearchPickerScreen("Add which watcher?", search, placeholder="name or login")
+        )
+        if chosen is None:
+            return
+        name = next((one_line(u.name) for u in people if u.href == chosen), chosen)
+        try:
+            await self.services.add_watcher(self.href, chosen)
+        except ApiError as error:
+            self.notify(f"{name} was not added: {error}", severity="error", markup=False)
+            return
+        self.notify(f"{name} now watches it.", markup=False)
+        self.load(force=True)
+
     def action_relate(self) -> None:
         if self._allowed("addRelation", "add relations"):
             self.add_relation()
@@ -204,22 +275,27 @@ class DetailCollaboration(WorkPackageActions):
         )
         if kind is None:
             return
+        href = self.href
+
+        async def candidates(text: str) -> list[Choice]:
+            found = await self.services.relation_candidates(href, text, kind)
+            return [Choice(wp.href, f"{wp.display_id} {one_line(wp.subject)}") for wp in found]
+
         other = await self.app.push_screen_wait(
-            TextPromptScreen(f"{kind}: which work package?", placeholder="#id")
+            SearchPickerScreen(
+                f"{kind}: which work package?",
+                candidates,
+                placeholder="#id or words of the subject",
+            )
         )
-        number = (other or "").strip().lstrip("#")
-        if not number.isdigit():
-            if other:
-                self.notify(
-                    f"'{other}' is not a work package number.", severity="error", markup=False
-                )
+        if other is None:
             return
         try:
-            await self.services.add_relation(self.href, kind, f"/api/v3/work_packages/{number}")
+            await self.services.add_relation(self.href, kind, other)
         except ApiError as error:
             self.notify(f"Not related: {error}", severity="error", markup=False)
             return
-        self.notify(f"Relation added: {kind} #{number}.", markup=False)
+        self.notify(f"Relation added: {kind} #{other.rsplit('/', 1)[-1]}.", markup=False)
         self.load_related(True)
 
     def action_delete(self) -> None:

@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from optui.api.browsing import BrowsingServices
+from optui.api.boards import BoardServices
 from optui.api.cache import LONG_TTL, SHORT_TTL, ApiCache
 from optui.api.client import OpenProjectClient
 from optui.api.collaboration import CollaborationServices
@@ -40,7 +40,7 @@ class Snapshot(Generic[T]):
     """Wall-clock time of the server answer this value comes from."""
 
 
-class Services(BrowsingServices, EditingServices, CollaborationServices, InboxServices):
+class Services(BoardServices, EditingServices, CollaborationServices, InboxServices):
     """The one object screens use for server data."""
 
     def __init__(self, client: OpenProjectClient, cache: ApiCache | None = None) -> None:

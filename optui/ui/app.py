@@ -7,7 +7,7 @@ import datetime as dt
 import time
 from collections.abc import Callable
 from pathlib import Path, PurePath
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.app import App
@@ -16,6 +16,8 @@ from textual.reactive import reactive
 from textual.worker import Worker, WorkerState
 
 from optui.api import ApiError, Project, ServerUnreachable, Services, Unauthenticated
+from optui.api.boards import BOARD_KINDS
+from optui.api.schema import Value
 from optui.ui.app_commands import register_commands
 from optui.ui.commands import CommandError, CommandRegistry, History
 from optui.ui.messages import ApiFailed, ConnectionChanged
@@ -29,6 +31,9 @@ from optui.ui.screens.projects import ProjectsScreen
 from optui.ui.screens.work_packages import WorkPackagesScreen
 from optui.ui.theme import THEME_ALIASES, THEMES, theme_name
 from optui.ui.widgets.command_line import CommandLine
+
+if TYPE_CHECKING:
+    from optui.ui.screens.board import BoardScreen
 
 IDLE_AFTER = 600.0
 """Seconds without a key press after which polling slows down."""
@@ -54,6 +59,7 @@ class OptuiApp(App[None]):
         style_path("detail.tcss"),
         style_path("my_work.tcss"),
         style_path("form.tcss"),
+        style_path("board.tcss"),
     ]
     COMMANDS: ClassVar[set[type]] = {OptuiCommands}  # type: ignore[assignment]
     COMMAND_PALETTE_BINDING = "ctrl+p"
@@ -355,16 +361,67 @@ class OptuiApp(App[None]):
             return
         self.open_work_package(f"/api/v3/work_packages/{int(number)}")
 
-    def new_work_package(self, project: Project | None = None) -> None:
-        """The create form in `project`, or in the project of what is on screen."""
+    def project_on_screen(self) -> Project | None:
+        """The project of what is on screen: a list's or board's, a work package's, or the
+        one highlighted in the project tree."""
+        screen = self.screen
+        current = getattr(screen, "project", None)
+        if isinstance(current, Project):
+            return current
+        highlighted = getattr(screen, "highlighted_project", None)
+        if isinstance(highlighted, Project):
+            return highlighted
+        shown = (
+            getattr(screen, "work_package", None)
+            or getattr(screen, "selected_work_package", lambda: None)()
+        )
+        href = getattr(shown, "project_href", None)
+        return next((p for p in self.services.peek_projects() or () if p.href == href), None)
+
+    def open_board(self, which: str = "", project: Project | None = None) -> None:
+        """`:board [status|assignee|version|priority|<saved board>]` of the current project."""
+        project = project or self.project_on_screen()
         if project is None:
-            current = getattr(self.screen, "project", None)
-            if isinstance(current, Project):
-                project = current
+            self.notify(
+                "Open a project first (:project <identifier>), then :board.",
+                severity="warning",
+                markup=False,
+            )
+            return
+        from optui.ui.screens.board import BoardScreen
+
+        wanted = which.strip()
+        kind = wanted.casefold() if wanted.casefold() in BOARD_KINDS else "status"
+        screen = BoardScreen(project, kind)
+        self.push_screen(screen)
+        if wanted and wanted.casefold() not in BOARD_KINDS:
+            self.open_saved_board(screen, wanted)
+
+    @work(group="app-board", exit_on_error=False)
+    async def open_saved_board(self, screen: BoardScreen, name: str) -> None:
+        try:
+            boards = await self.services.saved_boards(screen.project)
+        except ApiError as error:
+            self.post_message(ApiFailed(error))
+            return
+        for _ in range(100):  # the screen adds the tabs as its own load answers
+            if screen.open_saved(name):
+                return
+            await asyncio.sleep(0.05)
+        names = ", ".join(b.name for b in boards) or "none"
+        self.notify(
+            f"No board '{name}' in {screen.project.name} (saved boards: {names}).",
+            severity="warning",
+            markup=False,
+        )
+
+    def new_work_package(
+        self, project: Project | None = None, preset: dict[str, Value] | None = None
+    ) -> None:
+        """The create form in `project`, or in the project of what is on screen; `preset`
+        fills fields in (a board column's value)."""
         if project is None:
-            shown = getattr(self.screen, "work_package", None)
-            href = getattr(shown, "project_href", None)
-            project = next((p for p in self.services.peek_projects() or () if p.href == href), None)
+            project = self.project_on_screen()
         if project is None:
             self.choose_project_for_new()
             return
@@ -377,7 +434,7 @@ class OptuiApp(App[None]):
             return
         from optui.ui.screens.form import FormScreen
 
-        self.push_screen(FormScreen(project=project))
+        self.push_screen(FormScreen(project=project, preset=preset))
 
     @work(exclusive=True, group="app-new", exit_on_error=False)
     async def choose_project_for_new(self) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from optui.api.boards import BOARD_KINDS
 from optui.ui.commands import Command
 from optui.ui.theme import THEME_ALIASES
 
@@ -53,6 +54,17 @@ def register_commands(app: OptuiApp) -> None:
             min_args=1,
             max_args=1,
             complete=recent_ids,
+        )
+    )
+    register(
+        Command(
+            "board",
+            "The board of the current project (by status, assignee, version, priority, "
+            "or a saved board's name)",
+            usage="[kind|saved board]",
+            run=lambda args: app.open_board(" ".join(args)),
+            max_args=8,
+            complete=lambda prefix: [k for k in BOARD_KINDS if k.startswith(prefix)],
         )
     )
     register(

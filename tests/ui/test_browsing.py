@@ -767,3 +767,21 @@ async def test_click_highlights_a_row_and_a_second_click_opens_it(demo: DemoServ
         assert isinstance(detail, DetailScreen)
         subject = read_json(demo, f"/api/v3/work_packages/{target}")["subject"]
         assert detail_text(detail, "#detail-header").splitlines()[0] == subject
+
+
+async def test_two_lists_and_two_boards_can_be_stacked(demo: DemoServer) -> None:
+    """Screens that can be opened more than once carry no id (Textual wants ids unique)."""
+    from optui.ui.screens.board import BoardScreen
+    from optui.ui.screens.work_packages import WorkPackagesScreen
+
+    async with make_app(demo).run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        for identifier in ("demo-project", "your-scrum-project"):
+            await pilot.press("colon", *f"project {identifier}", "enter")
+            await settle(pilot)
+            await pilot.press("colon", *"board", "enter")
+            await settle(pilot)
+        stack = pilot.app.screen_stack
+        assert sum(isinstance(s, WorkPackagesScreen) for s in stack) == 2
+        boards = [s for s in stack if isinstance(s, BoardScreen)]
+        assert [b.project.identifier for b in boards] == ["demo-project", "your-scrum-project"]

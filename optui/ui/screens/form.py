@@ -67,14 +67,20 @@ class FormScreen(OptuiScreen):
     ]
 
     def __init__(
-        self, *, work_package: WorkPackage | None = None, project: Project | None = None
+        self,
+        *,
+        work_package: WorkPackage | None = None,
+        project: Project | None = None,
+        preset: dict[str, Value] | None = None,
     ) -> None:
         super().__init__(classes="form")
         self.work_package = work_package
         self.project = project
         self.state: FormState | None = None
         self.base: dict[str, Value] = {}
-        self.changes: dict[str, Value] = {}
+        self.preset = dict(preset or {})
+        """Values a new work package starts with (a board column's); they count as changes."""
+        self.changes: dict[str, Value] = dict(self.preset)
         self.key = (
             edit_key(work_package.href)
             if work_package
@@ -116,12 +122,12 @@ class FormScreen(OptuiScreen):
     async def open_form(self) -> None:
         draft = await asyncio.to_thread(self._find_draft)
         try:
-            state = await self._request_form({})
+            state = await self._request_form(dict(self.changes))
         except ApiError as error:
             self.say(f"The form could not be loaded: {error}", error=True)
             self.post_message(ApiFailed(error))
             return
-        self.base = dict(state.values)
+        self.base = {k: v for k, v in state.values.items() if k not in self.preset}
         await self.show_state(state, rebuild=True)
         if draft is not None and draft.changes:
             question = (

@@ -40,6 +40,13 @@ class ProjectsScreen(OptuiScreen):
             tooltip="Show only projects whose name or identifier contains the text",
         ),
         Binding(
+            "B",
+            "board",
+            "Board",
+            id="projects.board",
+            tooltip="The board of the highlighted project",
+        ),
+        Binding(
             "r",
             "refresh",
             "Refresh",
@@ -128,6 +135,16 @@ class ProjectsScreen(OptuiScreen):
             self.project_tree.show(self.project_tree.projects)
         self.project_tree.focus()
         return self.project_tree.select_href(project.href)
+
+    @property
+    def highlighted_project(self) -> Project | None:
+        node = self.project_tree.cursor_node
+        return node.data if node is not None else None
+
+    def action_board(self) -> None:
+        project = self.highlighted_project
+        if project is not None:
+            self.optui.open_board(project=project)
 
     @on(Tree.NodeHighlighted)
     def describe(self, event: Tree.NodeHighlighted[Project]) -> None:

@@ -80,12 +80,13 @@ class WorkPackagesScreen(WorkPackageActions):
             show=False,
         ),
         Binding("n", "new", "New", id="list.new", tooltip="Create a work package here"),
+        Binding("B", "board", "Board", id="list.board", tooltip="This project's board"),
         Binding("r", "refresh", "Refresh", id="list.refresh", tooltip="Reload from the server"),
         Binding("escape", "back", "Back", id="list.back", tooltip="Back"),
     ]
 
     def __init__(self, project: Project | None) -> None:
-        super().__init__(id="work-packages")
+        super().__init__(classes="work-packages")  # no id: several lists may be stacked
         self.project = project
         title = project.name if project else "All projects"
         self.base = ListSpec.for_project(project.href, title) if project else ListSpec(title=title)
@@ -352,6 +353,12 @@ class WorkPackagesScreen(WorkPackageActions):
 
     def action_new(self) -> None:
         self.optui.new_work_package(self.project)
+
+    def action_board(self) -> None:
+        if self.project is None:
+            self.notify("A board belongs to one project: open one first.", markup=False)
+            return
+        self.optui.open_board(project=self.project)
 
     # opening
 

@@ -20,7 +20,7 @@ from optui.api.boards import BOARD_KINDS
 from optui.api.schema import Value
 from optui.ui.app_commands import register_commands
 from optui.ui.commands import CommandError, CommandRegistry, History
-from optui.ui.messages import ApiFailed, ConnectionChanged
+from optui.ui.messages import ApiFailed, ConnectionChanged, UnreadChanged
 from optui.ui.palette import OptuiCommands
 from optui.ui.screens.base import OptuiScreen
 from optui.ui.screens.detail import DetailScreen
@@ -60,6 +60,7 @@ class OptuiApp(App[None]):
         style_path("my_work.tcss"),
         style_path("form.tcss"),
         style_path("board.tcss"),
+        style_path("inbox.tcss"),
     ]
     COMMANDS: ClassVar[set[type]] = {OptuiCommands}  # type: ignore[assignment]
     COMMAND_PALETTE_BINDING = "ctrl+p"
@@ -116,10 +117,13 @@ class OptuiApp(App[None]):
         refresh_seconds: float = 60.0,
         theme: str | None = None,
         unread_seconds: float = 60.0,
+        now: Callable[[], dt.datetime] | None = None,
     ) -> None:
         super().__init__()
         self.today = today
         """The app's idea of today (tests fix it, so "overdue" stays stable)."""
+        self.now = now
+        """The app's clock for "how long ago" (None: the system's; tests and screenshots fix it)."""
         self.refresh_seconds = max(refresh_seconds, 5.0)
         """How often the visible list refreshes itself."""
         self.recent: list[tuple[str, str]] = []
@@ -314,6 +318,21 @@ class OptuiApp(App[None]):
             self.push_screen(MyWorkScreen())
         else:
             self._pop_to(base)
+
+    def show_inbox(self) -> None:
+        """`:inbox`: the notifications (the one already open, if any, comes to the front)."""
+        from optui.ui.screens.inbox import InboxScreen
+
+        screen = self._find_screen(InboxScreen)
+        if screen is None:
+            self.push_screen(InboxScreen())
+        else:
+            self._pop_to(screen)
+
+    @on(UnreadChanged)
+    def unread_changed(self, event: UnreadChanged) -> None:
+        """The inbox marked something: its total is the server's, no extra request."""
+        self.unread = event.total
 
     def projects_screen(self) -> ProjectsScreen | None:
         screen = self._find_screen(ProjectsScreen)

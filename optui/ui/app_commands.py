@@ -58,6 +58,14 @@ def register_commands(app: OptuiApp) -> None:
     )
     register(
         Command(
+            "inbox",
+            "Notifications: triage by keyboard, jump to the work package",
+            aliases=("notifications",),
+            run=lambda _: app.show_inbox(),
+        )
+    )
+    register(
+        Command(
             "board",
             "The board of the current project (by status, assignee, version, priority, "
             "or a saved board's name)",

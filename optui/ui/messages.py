@@ -21,3 +21,10 @@ class ConnectionChanged(Message):
     """The server became reachable or unreachable."""
 
     online: bool
+
+
+@dataclass
+class UnreadChanged(Message):
+    """The user's unread notification total after a mark in the inbox (the server's count)."""
+
+    total: int

@@ -43,3 +43,42 @@ async def test_status_bar_shows_the_servers_unread_count_and_follows_it(
         await app.refresh_unread()
         await pilot.pause()
         assert any("1 new notification" in n.message for n in app._notifications)
+
+
+async def test_inbox_command_and_its_marks_move_the_count_everywhere(demo: DemoServer) -> None:
+    """`:inbox` opens the inbox; each mark updates the status bar with the server's total
+    (the mark's own answer, no poll needed); triage is keys only."""
+    from optui.ui.screens.inbox import InboxScreen
+    from optui.ui.screens.my_work import MyWorkScreen
+
+    app = make_app(demo)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await settle(pilot)
+        before = unread_on_server(demo)
+        await pilot.press("colon", *"inbox", "enter")
+        await settle(pilot)
+        inbox = app.screen
+        assert isinstance(inbox, InboxScreen)
+        first = inbox.rows[0]
+        await pilot.press("m")  # the first row's notifications: read
+        await settle(pilot)
+        after = unread_on_server(demo)
+        assert after == before - first.unread
+        assert f"✉ {after} unread" in status_text(inbox.query_one(StatusBar))
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, MyWorkScreen)
+        assert f"✉ {after} unread" in status_text(app.screen.query_one(StatusBar))
+        await pilot.press("colon", *"inbox", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, InboxScreen)
+        await pilot.press("M")  # all read, after a confirmation that says how many
+        for _ in range(100):
+            await pilot.pause(0.02)
+            if app.screen is not inbox and type(app.screen).__name__ == "ConfirmScreen":
+                break
+        await pilot.press("enter")
+        await settle(pilot)
+        assert unread_on_server(demo) == 0
+        assert app.unread == 0
+        assert "unread" not in status_text(app.screen.query_one(StatusBar))  # no badge for 0

@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -22,7 +21,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
-from textual.message import Message
 from textual.widgets import DataTable, Input, Static
 
 from optui.api import ApiError, Unauthenticated
@@ -34,7 +32,7 @@ from optui.api.inbox import (
     plural,
     reason_text,
 )
-from optui.ui.messages import ApiFailed, ConnectionChanged
+from optui.ui.messages import ApiFailed, ConnectionChanged, UnreadChanged
 from optui.ui.safe import cell, clean, one_line
 from optui.ui.screens.base import OptuiScreen
 from optui.ui.screens.confirm import ConfirmScreen
@@ -96,12 +94,6 @@ class InboxScreen(OptuiScreen):
         Binding("r", "refresh", "Refresh", id="inbox.refresh", tooltip="Reload from the server"),
         Binding("escape", "back", "Back", id="inbox.back", tooltip="Back"),
     ]
-
-    @dataclass
-    class UnreadChanged(Message):
-        """The user's unread total after a mark (the status bar's count)."""
-
-        total: int
 
     def __init__(self, *, now: Clock | None = None) -> None:
         super().__init__(id="inbox")
@@ -168,7 +160,7 @@ class InboxScreen(OptuiScreen):
             return  # the filters changed meanwhile: that load shows its own rows
         self.rows, self.unread_total, self._loaded = rows, total, True
         self._show()
-        self.post_message(self.UnreadChanged(total))
+        self.post_message(UnreadChanged(total))
 
     def refresh_quietly(self) -> None:
         if self.is_current and self._loaded and not self.search.has_focus:
@@ -360,7 +352,7 @@ class InboxScreen(OptuiScreen):
         except ApiError:
             return  # the row already says what changed; the count catches up on the next load
         self._show_header()
-        self.post_message(self.UnreadChanged(self.unread_total))
+        self.post_message(UnreadChanged(self.unread_total))
         # the app's poller toasts about a higher count, so it is only asked after reading
         refresh = getattr(self.optui, "refresh_unread", None)
         if read and callable(refresh):

@@ -12,9 +12,11 @@ import statistics
 import tempfile
 import time
 from collections.abc import Callable
+from contextlib import suppress
 from pathlib import Path
 
 from textual.pilot import Pilot
+from textual.worker import WorkerCancelled, WorkerFailed
 
 from optui.api import ApiCache, Credentials, OpenProjectClient, Services
 from optui.api.browsing import ListSpec
@@ -32,8 +34,11 @@ def rss_mib() -> float:
 
 async def settle(pilot: Pilot[None]) -> None:
     """Wait for the app's loads (the unread poller never finishes, so it is left out)."""
-    busy = [w for w in pilot.app.workers if not w.group.startswith("poll-")]
-    await pilot.app.workers.wait_for_complete(busy)
+    while busy := [
+        w for w in pilot.app.workers if not w.group.startswith("poll-") and not w.is_finished
+    ]:
+        with suppress(WorkerCancelled, WorkerFailed):
+            await pilot.app.workers.wait_for_complete(busy)
     await pilot.pause()
 
 

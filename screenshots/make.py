@@ -10,9 +10,11 @@ import datetime as dt
 import sys
 import tempfile
 from collections.abc import Awaitable, Callable
+from contextlib import suppress
 from pathlib import Path
 
 from textual.pilot import Pilot
+from textual.worker import WorkerCancelled, WorkerFailed
 
 from optui.api import ApiCache, Credentials, OpenProjectClient, Services
 from optui.demo import DemoServer, start_demo_server
@@ -21,12 +23,18 @@ from optui.ui.app import OptuiApp
 HERE = Path(__file__).resolve().parent
 SIZES = [(80, 24), (120, 40)]
 DAY = dt.date(2026, 11, 2)
+NOW = dt.datetime(2026, 11, 2, 12, 0, tzinfo=dt.UTC)
 
 Steps = Callable[[Pilot[None]], Awaitable[None]]
 
 
 async def settle(pilot: Pilot[None]) -> None:
-    await pilot.app.workers.wait_for_complete()
+    """Wait for the app's loads (the unread poller never finishes, so it is left out)."""
+    while busy := [
+        w for w in pilot.app.workers if not w.group.startswith("poll-") and not w.is_finished
+    ]:
+        with suppress(WorkerCancelled, WorkerFailed):
+            await pilot.app.workers.wait_for_complete(busy)
     await pilot.pause()
 
 
@@ -66,6 +74,34 @@ async def detail(pilot: Pilot[None]) -> None:
     await command(pilot, "wp 5")
 
 
+async def edit_form(pilot: Pilot[None]) -> None:
+    await command(pilot, "wp 5")
+    await pilot.press("e")
+    await settle(pilot)
+    await pilot.pause(0.3)
+
+
+async def board(pilot: Pilot[None]) -> None:
+    await work_packages(pilot)
+    await command(pilot, "board")
+    await pilot.press("right", "down")
+    await settle(pilot)
+
+
+async def saved_board(pilot: Pilot[None]) -> None:
+    await command(pilot, "project your-scrum-project")
+    await command(pilot, "board Task board")
+    for _ in range(50):
+        await pilot.pause(0.05)
+        if str(getattr(pilot.app.screen, "current_tab", "")).startswith("saved-"):
+            break
+    await settle(pilot)
+
+
+async def inbox(pilot: Pilot[None]) -> None:
+    await command(pilot, "inbox")
+
+
 async def help_screen(pilot: Pilot[None]) -> None:
     await work_packages(pilot)
     await pilot.press("question_mark")
@@ -79,6 +115,10 @@ SHOTS: dict[str, Steps] = {
     "work-packages": work_packages,
     "grouped": grouped,
     "detail": detail,
+    "edit-form": edit_form,
+    "board": board,
+    "saved-board": saved_board,
+    "inbox": inbox,
     "help": help_screen,
 }
 THEMES = {"": "optui-dark", "-ansi": "ansi-dark"}
@@ -89,7 +129,11 @@ async def shoot(
 ) -> Path:
     client = OpenProjectClient(server.url, Credentials(server.api_key))
     app = OptuiApp(
-        Services(client, ApiCache()), profile_name="demo", today=lambda: DAY, theme=theme
+        Services(client, ApiCache()),
+        profile_name="demo",
+        today=lambda: DAY,
+        theme=theme,
+        now=lambda: NOW,
     )
     async with app.run_test(size=size) as pilot:
         await steps(pilot)

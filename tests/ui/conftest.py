@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from contextlib import suppress
+from typing import Any
 
+import httpx
 from textual.pilot import Pilot
 from textual.widgets import Input
 from textual.worker import WorkerCancelled, WorkerFailed
@@ -16,6 +18,7 @@ from optui.ui.app import OptuiApp
 from tests.conftest import TODAY
 
 MakeApp = Callable[[DemoServer], OptuiApp]
+Requests = list[tuple[str, str]]
 
 
 def make_app(demo: DemoServer, profile: str = "demo", disk: DiskCache | None = None) -> OptuiApp:
@@ -39,3 +42,17 @@ async def settle(pilot: Pilot[None]) -> None:
         field.cursor_blink = False  # snapshots must not depend on the blink phase
     await pilot.pause()
     await pilot.pause()
+
+
+def record_requests(app: OptuiApp) -> Requests:
+    """Every request the app sends from now on, as (method, path)."""
+    client = app.services.client
+    seen: Requests = []
+    send = client._send
+
+    async def recording(method: str, path: str, **kwargs: Any) -> httpx.Response:
+        seen.append((method, path))
+        return await send(method, path, **kwargs)
+
+    client._send = recording  # type: ignore[method-assign]
+    return seen

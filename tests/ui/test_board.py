@@ -6,33 +6,15 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-import httpx
 from textual.pilot import Pilot
 
 from optui.api.models import WorkPackage
 from optui.demo import DemoServer
-from optui.ui.app import OptuiApp
 from optui.ui.screens.board import BoardScreen
 from optui.ui.screens.form import FormScreen
 from optui.ui.screens.pickers import PickerScreen
 from tests.conftest import demo_client, read_json
-from tests.ui.conftest import make_app, settle
-
-Requests = list[tuple[str, str]]
-
-
-def record_requests(app: OptuiApp) -> Requests:
-    """Every request the app sends from now on, as (method, path)."""
-    client = app.services.client
-    seen: Requests = []
-    send = client._send
-
-    async def recording(method: str, path: str, **kwargs: Any) -> httpx.Response:
-        seen.append((method, path))
-        return await send(method, path, **kwargs)
-
-    client._send = recording  # type: ignore[method-assign]
-    return seen
+from tests.ui.conftest import make_app, record_requests, settle
 
 
 async def open_board(

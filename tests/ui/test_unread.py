@@ -7,7 +7,7 @@ from textual.widgets import Static
 from optui.demo import DemoServer
 from optui.ui.widgets.status_bar import StatusBar
 from tests.conftest import demo_client, read_json
-from tests.ui.conftest import make_app, settle
+from tests.ui.conftest import make_app, record_requests, settle
 
 UNREAD = '[{"readIAN":{"operator":"=","values":["f"]}}]'
 
@@ -77,8 +77,14 @@ async def test_inbox_command_and_its_marks_move_the_count_everywhere(demo: DemoS
             await pilot.pause(0.02)
             if app.screen is not inbox and type(app.screen).__name__ == "ConfirmScreen":
                 break
+        seen = record_requests(app)
         await pilot.press("enter")
         await settle(pilot)
         assert unread_on_server(demo) == 0
+        # mark-all: one bulk write (of the unread ones); then the inbox reloads its rows and the
+        # unread count: 3 requests in all
+        writes = [r for r in seen if r[0] != "GET"]
+        assert len(writes) == 1 and writes[0][1].startswith("/api/v3/notifications/read_ian?")
+        assert len(seen) == 3, seen
         assert app.unread == 0
         assert "unread" not in status_text(app.screen.query_one(StatusBar))  # no badge for 0

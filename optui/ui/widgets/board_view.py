@@ -10,6 +10,7 @@ gets the nearest of the terminal's 16 colours).
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 from typing import ClassVar
 
 from rich.color import Color as RichColor
@@ -55,6 +56,7 @@ def due_warning(
     return f"due in {days}d" if days <= 7 else ""
 
 
+@lru_cache(maxsize=512)
 def readable(color: str | None, *, dark: bool, ansi: bool) -> RichColor | None:
     """A server colour that can be read on the theme's background."""
     if not color:

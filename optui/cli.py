@@ -13,6 +13,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from optui import __version__
@@ -222,6 +223,7 @@ def _run_app(args: argparse.Namespace) -> int:
     server = None
     warning = None
     services = None
+    settings: dict[str, Any] = {}
     connector = AppConnector(profile=args.profile, verify=_verify(args))
     if args.demo or args.demo_reset:
         from optui import paths
@@ -259,6 +261,11 @@ def _run_app(args: argparse.Namespace) -> int:
                 warning = "TLS certificate checks are off for this server"
             connector = AppConnector(profile=profile.name, verify=verify)
             label = profile.name
+            settings = {
+                "theme": profile.theme,
+                "refresh_seconds": profile.refresh_seconds,
+                "unread_seconds": profile.notifications_seconds,
+            }
             if key:
                 services = make_services(
                     url, key, profile=profile.name, scheme=profile.auth, verify=verify
@@ -274,7 +281,9 @@ def _run_app(args: argparse.Namespace) -> int:
             server.stop()
             raise CliError(str(error)) from None
     try:
-        OptuiApp(services, profile_name=label, warning=warning, connector=connector).run()
+        OptuiApp(
+            services, profile_name=label, warning=warning, connector=connector, **settings
+        ).run()
     finally:
         connector.close()
         if server is not None:

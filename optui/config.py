@@ -36,6 +36,9 @@ class Profile:
     default_project: str | None = None
     theme: str | None = None
     refresh_seconds: int = 60
+    """How often the list or board on screen reloads itself."""
+    notifications_seconds: int = 60
+    """How often the unread notification count is asked for (4x slower when idle or offline)."""
 
 
 @dataclass
@@ -90,6 +93,7 @@ def _profile_from(name: str, table: Any, where: Path) -> Profile:
     expected: dict[str, tuple[type, ...]] = {
         "verify_tls": (bool,),
         "refresh_seconds": (int,),
+        "notifications_seconds": (int,),
         "ca_bundle": (str,),
         "default_project": (str,),
         "theme": (str,),

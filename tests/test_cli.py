@@ -110,3 +110,26 @@ def test_demo_server_port_in_use_is_a_clear_error(tmp_path: Path) -> None:
         assert "Traceback" not in run.stderr
     finally:
         stop(process)
+
+
+def test_the_profile_settings_reach_the_app(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """theme, refresh_seconds and notifications_seconds from config.toml are used."""
+    from optui import config
+    from optui.ui.app import OptuiApp
+
+    profile = config.Profile(
+        name="work",
+        url="https://openproject.example.com",
+        theme="light",
+        refresh_seconds=30,
+        notifications_seconds=120,
+    )
+    config.save(config.Config().with_profile(profile, make_default=True))
+    monkeypatch.setenv("OPENPROJECT_API_KEY", "a-key-for-the-test")
+    started: list[OptuiApp] = []
+    monkeypatch.setattr(OptuiApp, "run", lambda self, *a, **k: started.append(self))
+    assert main([]) == 0
+    (app,) = started
+    assert (app.theme, app.refresh_seconds, app.unread_seconds) == ("optui-light", 30, 120)

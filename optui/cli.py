@@ -265,6 +265,7 @@ def _run_app(args: argparse.Namespace) -> int:
                 "theme": profile.theme,
                 "refresh_seconds": profile.refresh_seconds,
                 "unread_seconds": profile.notifications_seconds,
+                "timer_rounding": profile.timer_rounding_minutes,
             }
             if key:
                 services = make_services(

@@ -39,6 +39,8 @@ class Profile:
     """How often the list or board on screen reloads itself."""
     notifications_seconds: int = 60
     """How often the unread notification count is asked for (4x slower when idle or offline)."""
+    timer_rounding_minutes: int = 1
+    """A stopped timer's time is rounded up to this many minutes (1: to the nearest minute)."""
 
 
 @dataclass
@@ -94,6 +96,7 @@ def _profile_from(name: str, table: Any, where: Path) -> Profile:
         "verify_tls": (bool,),
         "refresh_seconds": (int,),
         "notifications_seconds": (int,),
+        "timer_rounding_minutes": (int,),
         "ca_bundle": (str,),
         "default_project": (str,),
         "theme": (str,),

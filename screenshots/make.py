@@ -98,6 +98,10 @@ async def saved_board(pilot: Pilot[None]) -> None:
     await settle(pilot)
 
 
+async def timesheet(pilot: Pilot[None]) -> None:
+    await command(pilot, "time")
+
+
 async def inbox(pilot: Pilot[None]) -> None:
     await command(pilot, "inbox")
 
@@ -119,6 +123,7 @@ SHOTS: dict[str, Steps] = {
     "board": board,
     "saved-board": saved_board,
     "inbox": inbox,
+    "timesheet": timesheet,
     "help": help_screen,
 }
 THEMES = {"": "optui-dark", "-ansi": "ansi-dark"}

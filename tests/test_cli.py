@@ -125,6 +125,7 @@ def test_the_profile_settings_reach_the_app(
         theme="light",
         refresh_seconds=30,
         notifications_seconds=120,
+        timer_rounding_minutes=15,
     )
     config.save(config.Config().with_profile(profile, make_default=True))
     monkeypatch.setenv("OPENPROJECT_API_KEY", "a-key-for-the-test")
@@ -133,3 +134,4 @@ def test_the_profile_settings_reach_the_app(
     assert main([]) == 0
     (app,) = started
     assert (app.theme, app.refresh_seconds, app.unread_seconds) == ("optui-light", 30, 120)
+    assert app.timer_rounding == 15

@@ -19,6 +19,7 @@ from optui.api.editing import EditingServices
 from optui.api.hal import Resource
 from optui.api.inbox import InboxServices
 from optui.api.models import Project, User
+from optui.api.time_entries import TimeServices
 
 T = TypeVar("T")
 PROJECTS_PATH = "/api/v3/projects"
@@ -40,7 +41,7 @@ class Snapshot(Generic[T]):
     """Wall-clock time of the server answer this value comes from."""
 
 
-class Services(BoardServices, EditingServices, CollaborationServices, InboxServices):
+class Services(BoardServices, EditingServices, CollaborationServices, InboxServices, TimeServices):
     """The one object screens use for server data."""
 
     def __init__(self, client: OpenProjectClient, cache: ApiCache | None = None) -> None:

@@ -10,13 +10,13 @@ from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
-from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 from textual.worker import Worker, WorkerState
 
 from optui.api import ApiError, Project, ServerUnreachable, Services, Unauthenticated
 from optui.api.boards import BOARD_KINDS
+from optui.api.models import WorkPackage
 from optui.api.schema import Value
 from optui.ui.app_commands import register_commands
 from optui.ui.commands import CommandError, CommandRegistry, History
@@ -30,6 +30,7 @@ from optui.ui.screens.my_work import MyWorkScreen
 from optui.ui.screens.projects import ProjectsScreen
 from optui.ui.screens.work_packages import WorkPackagesScreen
 from optui.ui.theme import THEME_ALIASES, THEMES, theme_name
+from optui.ui.timekeeping import Timekeeping
 from optui.ui.widgets.command_line import CommandLine
 
 if TYPE_CHECKING:
@@ -47,7 +48,7 @@ def style_path(name: str) -> Path:
     return Path(__file__).resolve().parent.parent.parent / "styles" / name
 
 
-class OptuiApp(App[None]):
+class OptuiApp(Timekeeping):
     """The optui terminal UI."""
 
     TITLE = "optui"
@@ -118,8 +119,10 @@ class OptuiApp(App[None]):
         theme: str | None = None,
         unread_seconds: float = 60.0,
         now: Callable[[], dt.datetime] | None = None,
+        timer_rounding: int = 1,
     ) -> None:
         super().__init__()
+        self.timer_rounding = max(timer_rounding, 1)
         self.today = today
         """The app's idea of today (tests fix it, so "overdue" stays stable)."""
         self.now = now
@@ -176,6 +179,7 @@ class OptuiApp(App[None]):
         self.load_user()
         self.load_projects_quietly()
         self.poll_unread()
+        self.load_timer()
 
     def start_session(self, session: Session) -> None:
         """Use a new connection: after the login screen, or after logging in again (401)."""
@@ -396,6 +400,22 @@ class OptuiApp(App[None]):
         )
         href = getattr(shown, "project_href", None)
         return next((p for p in self.services.peek_projects() or () if p.href == href), None)
+
+    def work_package_on_screen(self) -> WorkPackage | None:
+        """The work package open on screen (detail, form) or selected (list, board, My work)."""
+        screen = self.screen
+        selected = getattr(screen, "selected_work_package", None)
+        found = selected() if callable(selected) else getattr(screen, "work_package", None)
+        return found if isinstance(found, WorkPackage) else None
+
+    def show_timesheet(self) -> None:
+        from optui.ui.screens.timesheet import TimesheetScreen
+
+        screen = self._find_screen(TimesheetScreen)
+        if screen is None:
+            self.push_screen(TimesheetScreen())
+        else:
+            self._pop_to(screen)
 
     def open_board(self, which: str = "", project: Project | None = None) -> None:
         """`:board [status|assignee|version|priority|<saved board>]` of the current project."""

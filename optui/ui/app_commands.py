@@ -58,6 +58,31 @@ def register_commands(app: OptuiApp) -> None:
     )
     register(
         Command(
+            "log",
+            "Log time on the open or selected work package, today: :log 1h30m Reviewed",
+            usage="<duration> [comment]",
+            min_args=1,
+            max_args=200,
+            run=lambda args: app.log_command(app.work_package_on_screen(), args),
+        )
+    )
+    register(
+        Command(
+            "time",
+            "This week's timesheet",
+            aliases=("timesheet",),
+            run=lambda _: app.show_timesheet(),
+        )
+    )
+    register(
+        Command(
+            "timer",
+            "Start a timer on the selected work package, or stop the running one",
+            run=lambda _: app.toggle_timer(app.work_package_on_screen()),
+        )
+    )
+    register(
+        Command(
             "inbox",
             "Notifications: triage by keyboard, jump to the work package",
             aliases=("notifications",),

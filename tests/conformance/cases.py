@@ -707,6 +707,84 @@ WORK_PACKAGES: list[Case] = [
     get(f"{API}/custom_options/{{id}}", f"{API}/custom_options/{MISSING}", 404),
 ]
 
+DAYS_PATH = f"{API}/days"
+NON_WORKING = f"{API}/days/non_working"
+BAD_QUERY = ("bad-filter-invalid-query",)
+"""The days endpoints document their 400 as InvalidRequestBody; a bad query is InvalidQuery."""
+
+
+def between(first: str, last: str) -> dict[str, Any]:
+    return {"date": {"operator": "<>d", "values": [first, last]}}
+
+
+def working(flag: str) -> dict[str, Any]:
+    return {"working": {"operator": "=", "values": [flag]}}
+
+
+DAYS: list[Case] = [
+    get(NON_WORKING, NON_WORKING, note="current year"),
+    get(NON_WORKING, q(NON_WORKING, filters=[between("2026-12-01", "2026-12-31")])),
+    get(NON_WORKING, q(NON_WORKING, filters=[between("2027-01-02", "2027-04-30")]), note="none"),
+    get(
+        NON_WORKING,
+        q(NON_WORKING, filters=[{"date": {"operator": "=d", "values": ["2026-12-25"]}}]),
+        400,
+        deviations=BAD_QUERY,
+        note="operator",
+    ),
+    get(
+        NON_WORKING,
+        q(NON_WORKING, filters=[working("f")]),
+        400,
+        deviations=BAD_QUERY,
+        note="no working filter here",
+    ),
+    get(
+        NON_WORKING,
+        q(NON_WORKING, filters="[not json"),
+        400,
+        deviations=BAD_QUERY,
+        note="unparsable",
+    ),
+    get(f"{NON_WORKING}/{{date}}", f"{NON_WORKING}/2026-11-26", note="company day"),
+    get(f"{NON_WORKING}/{{date}}", f"{NON_WORKING}/2027-01-01"),
+    get(f"{NON_WORKING}/{{date}}", f"{NON_WORKING}/2026-11-27", 404, note="a working day"),
+    get(f"{NON_WORKING}/{{date}}", f"{NON_WORKING}/2026-11-28", 404, note="a Saturday"),
+    get(
+        f"{NON_WORKING}/{{date}}",
+        f"{NON_WORKING}/2026-02-30",
+        400,
+        deviations=BAD_QUERY,
+        note="no such date",
+    ),
+    get(f"{DAYS_PATH}/week", f"{DAYS_PATH}/week"),
+    get(f"{DAYS_PATH}/week/{{day}}", f"{DAYS_PATH}/week/1"),
+    get(f"{DAYS_PATH}/week/{{day}}", f"{DAYS_PATH}/week/7"),
+    get(f"{DAYS_PATH}/week/{{day}}", f"{DAYS_PATH}/week/8", 404),
+    get(f"{DAYS_PATH}/week/{{day}}", f"{DAYS_PATH}/week/0", 404),
+    get(DAYS_PATH, DAYS_PATH, note="this month and the next"),
+    get(DAYS_PATH, q(DAYS_PATH, filters=[between("2026-11-20", "2026-11-30")])),
+    get(
+        DAYS_PATH,
+        q(DAYS_PATH, filters=[between("2026-12-20", "2027-01-05"), working("f")]),
+        note="non-working",
+    ),
+    get(DAYS_PATH, q(DAYS_PATH, filters=[working("t")]), note="working"),
+    get(DAYS_PATH, q(DAYS_PATH, filters=[]), note="empty filters"),
+    get(DAYS_PATH, q(DAYS_PATH, filters=bad_filter()), 400, deviations=BAD_QUERY),
+    get(
+        DAYS_PATH,
+        q(DAYS_PATH, filters=[between("2026-11-01", "november")]),
+        400,
+        deviations=BAD_QUERY,
+        note="bad date",
+    ),
+    get(f"{DAYS_PATH}/{{date}}", f"{DAYS_PATH}/2026-11-02", note="working"),
+    get(f"{DAYS_PATH}/{{date}}", f"{DAYS_PATH}/2026-11-26", note="holiday"),
+    get(f"{DAYS_PATH}/{{date}}", f"{DAYS_PATH}/2026-12-26", note="holiday on a Saturday"),
+    get(f"{DAYS_PATH}/{{date}}", f"{DAYS_PATH}/2026-13-01", 400, deviations=BAD_QUERY),
+]
+
 AREAS: dict[str, list[Case]] = {
     "core": CORE,
     "projects": PROJECTS,
@@ -716,6 +794,7 @@ AREAS: dict[str, list[Case]] = {
     "notifications": NOTIFICATIONS,
     "time_entries": TIME_ENTRIES,
     "render_text": RENDER,
+    "days": DAYS,
 }
 """Hand-written cases by route module; a module's cases run once the app registers it."""
 

@@ -128,7 +128,7 @@ async def test_relate_unrelate_and_parent(demo: DemoServer) -> None:
         await pilot.press("enter")
         await settle(pilot)
         assert len(relations_between()) == max(len(existing), 1) - 1
-        await pilot.press("T")
+        await pilot.press("H")
         await wait_for_modal(pilot, TextPromptScreen)
         pilot.app.screen.query_one(Input).value = "#5"
         await pilot.press("enter")

@@ -18,6 +18,7 @@ MODULES = [
     "render_text",
     "work_packages",
     "activities",
+    "days",
 ]
 """Route modules in order; a module's specific paths must come before another's catch-alls."""
 

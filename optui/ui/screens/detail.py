@@ -19,9 +19,10 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from optui.api import ApiError, NotFound
-from optui.api.durations import format_iso
+from optui.api.durations import format_hours, format_iso
 from optui.api.hal import Resource
 from optui.api.models import Activity, Relation, User, WorkPackage
+from optui.api.time_entries import TimeEntry
 from optui.ui.markdown import MarkdownView
 from optui.ui.messages import ApiFailed, ConnectionChanged
 from optui.ui.safe import clean, one_line
@@ -177,7 +178,7 @@ class DetailScreen(DetailCollaboration):
             tooltip="Remove a relation",
         ),
         Binding(
-            "T",
+            "H",
             "parent",
             "Parent",
             id="detail.parent",
@@ -214,6 +215,7 @@ class DetailScreen(DetailCollaboration):
         self.description = MarkdownView(id="detail-description")
         self.relations = Static(id="detail-relations")
         self.watchers_line = Static(id="detail-watchers")
+        self.time_lines = Static(id="detail-time")
         self.activity = Vertical(id="detail-activity")
         self.notice = Static(id="detail-notice")
 
@@ -227,6 +229,8 @@ class DetailScreen(DetailCollaboration):
             yield Static(Content.styled("Relations", "bold"), classes="detail-heading")
             yield self.relations
             yield self.watchers_line
+            yield Static(Content.styled("Spent time", "bold"), classes="detail-heading")
+            yield self.time_lines
             yield Static(Content.styled("Activity", "bold"), classes="detail-heading")
             yield self.activity
 
@@ -359,6 +363,20 @@ class DetailScreen(DetailCollaboration):
             return
         self.relations.update(related_text(self.work_package, relations, children))
         self.watchers_line.update(watchers_text(watchers, self.work_package))
+        self.load_time(force)
+
+    @work(exclusive=True, group="detail-time", exit_on_error=False)
+    async def load_time(self, force: bool = False) -> None:
+        try:
+            entries = await self.services.work_package_time(self.href, force=force)
+        except ApiError as error:
+            self.time_lines.update(Content(clean(f"Could not be loaded: {error}")))
+            return
+        self.time_lines.update(time_text(entries))
+
+    def after_time_logged(self) -> None:
+        self.load(force=True)  # the spent time field
+        self.load_time(True)
 
     def selected_work_package(self) -> WorkPackage | None:
         return self.work_package
@@ -443,4 +461,26 @@ def activity_head(activity: Activity) -> Content:
     )
     lines = [head]
     lines += [Content.styled(f"  · {one_line(line)}", "dim") for line in activity.details]
+    return Content("\n").join(lines)
+
+
+def time_text(entries: tuple[TimeEntry, ...]) -> Content:
+    """The work package's time entries, newest day first, with their sum."""
+    booked = [e for e in entries if not e.ongoing]
+    if not booked:
+        return Content.styled("No time logged. t logs some, T starts a timer.", "dim")
+    total = sum(e.hours or 0.0 for e in booked)
+    lines = [Content.styled(f"{format_hours(total)} in {len(booked)} entries", "bold")]
+    for entry in sorted(booked, key=lambda e: e.spent_on, reverse=True)[:20]:
+        comment = f"  {one_line(entry.comment)}" if entry.comment else ""
+        lines.append(
+            Content(
+                clean(
+                    f"{entry.spent_on}  {format_hours(entry.hours):>7}  "
+                    f"{one_line(entry.activity)}{comment}"
+                )
+            )
+        )
+    if len(booked) > 20:
+        lines.append(Content.styled(f"… and {len(booked) - 20} older (:time shows a week)", "dim"))
     return Content("\n").join(lines)

@@ -14,6 +14,7 @@ from textual.binding import Binding, BindingType
 
 from optui.api import ApiError, UpdateConflict
 from optui.api.dates import DateInputError, parse_date
+from optui.api.durations import format_hours
 from optui.api.models import WorkPackage
 from optui.ui.messages import ApiFailed
 from optui.ui.safe import one_line
@@ -64,6 +65,15 @@ ACTION_BINDINGS: list[BindingType] = [
         show=False,
         tooltip="Change the finish date (t, +3d, next monday, 2025-03-04)",
     ),
+    Binding("t", "log_time", "Log time", id="wp.log-time", tooltip="Log time on it"),
+    Binding(
+        "T",
+        "timer",
+        "Timer",
+        id="wp.timer",
+        show=False,
+        tooltip="Start a timer on it, or stop the running one",
+    ),
 ]
 
 
@@ -90,6 +100,35 @@ class WorkPackageActions(OptuiScreen):
         from optui.ui.screens.form import FormScreen
 
         self.app.push_screen(FormScreen(work_package=work_package))
+
+    def action_log_time(self) -> None:
+        work_package = self.selected_work_package()
+        if work_package is not None:
+            self.log_time(work_package)
+
+    @work(group="log-time", exit_on_error=False)
+    async def log_time(self, work_package: WorkPackage) -> None:
+        from optui.ui.screens.log_time import LogTimeScreen
+
+        saved = await self.app.push_screen_wait(
+            LogTimeScreen(
+                self.optui.services,
+                work_package.href,
+                f"Log time on {work_package.display_id} {one_line(work_package.subject)}",
+                self.optui.today(),
+            )
+        )
+        if saved is not None:
+            self.notify(
+                f"Logged {format_hours(saved.hours)} on {work_package.display_id}.", markup=False
+            )
+            self.after_time_logged()
+
+    def after_time_logged(self) -> None:
+        """Show the new spent time where the screen shows it (the detail does)."""
+
+    def action_timer(self) -> None:
+        self.optui.toggle_timer(self.selected_work_package())
 
     def action_quick(self, name: str) -> None:
         work_package = self.selected_work_package()

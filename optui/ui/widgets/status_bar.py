@@ -26,7 +26,16 @@ class StatusBar(Static):
         super().__init__(classes="status-bar")
 
     def on_mount(self) -> None:
-        for name in ("profile_label", "user_name", "connection", "busy", "data_time", "unread"):
+        watched = (
+            "profile_label",
+            "user_name",
+            "connection",
+            "busy",
+            "data_time",
+            "unread",
+            "timer_text",
+        )
+        for name in watched:
             self.watch(self.app, name, self.refresh_status, init=False)
         self.refresh_status()
         self.set_interval(30, self.refresh_status)  # keeps "refreshed N min ago" true
@@ -50,6 +59,9 @@ class StatusBar(Static):
         unread = getattr(app, "unread", None)
         if unread:
             parts.append(Content.styled(f" · ✉ {unread} unread", "bold"))
+        timer = getattr(app, "timer_text", "")
+        if timer:
+            parts.append(Content.styled(f" · {one_line(timer)}", "bold"))
         warning = getattr(app, "warning", None)
         if warning:
             parts.append(Content.styled(f" · ⚠ {warning}", "bold"))

@@ -1,8 +1,11 @@
-"""Time from launching `optui --demo` to the first painted project list, in a real terminal.
+"""Time from launching optui to its first painted data (My work's rows), in a real terminal.
 
 Runs each command in a detached tmux session (120x40) and polls the screen until the marker
 text appears; a bare Textual app (Header, a 50-row DataTable, Footer) is timed the same way as
-the floor. Prints the median of several runs. Needs tmux. Usage: python bench/startup.py [runs]
+the floor. Two optui cases: `optui --demo` (the demo server starts inside the process and
+shares its interpreter) and `optui` against a demo server already running in another process
+(what using a real instance costs the client). Prints medians. Needs tmux.
+Usage: python bench/startup.py [runs]
 """
 
 from __future__ import annotations
@@ -55,6 +58,10 @@ def time_to_marker(command: str, marker: str, env: str = "", timeout: float = 30
         subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
 
 
+MARKER = "assigned, "
+"""My work's summary line, written when its data is painted (`N assigned, M watched`)."""
+
+
 def main() -> None:
     if shutil.which("tmux") is None:
         sys.exit("bench/startup.py needs tmux")
@@ -63,19 +70,39 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         bare = Path(tmp) / "bare.py"
         bare.write_text(BARE_APP, encoding="utf-8")
-        env = f"XDG_DATA_HOME={tmp}/data XDG_CACHE_HOME={tmp}/cache"
+        env = f"XDG_DATA_HOME={tmp}/data XDG_CACHE_HOME={tmp}/cache XDG_STATE_HOME={tmp}/state"
         # the first run seeds the demo database; later runs open the persisted one
-        seeded = time_to_marker(f"{python} -m optui --demo", "your-scrum-project", env)
-        optui = [
-            time_to_marker(f"{python} -m optui --demo", "your-scrum-project", env)
-            for _ in range(runs)
-        ]
+        seeded = time_to_marker(f"{python} -m optui --demo", MARKER, env)
+        in_process = [time_to_marker(f"{python} -m optui --demo", MARKER, env) for _ in range(runs)]
+        server = subprocess.Popen(
+            [python, "-m", "optui", "demo-server", "--data", f"{tmp}/server"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            stdin=subprocess.DEVNULL,
+            text=True,
+        )
+        try:
+            assert server.stdout is not None
+            url = server.stdout.readline().split()[-1]
+            key = server.stdout.readline().split()[-1]
+            remote_env = f"{env} OPENPROJECT_URL={url} OPENPROJECT_API_KEY={key}"
+            remote = [time_to_marker(f"{python} -m optui", MARKER, remote_env) for _ in range(runs)]
+        finally:
+            server.terminate()
+            server.wait(timeout=20)
         floor = [time_to_marker(f"{python} {bare}", "row 20 ready") for _ in range(runs)]
-    median_optui, median_floor = statistics.median(optui), statistics.median(floor)
+    median_floor = statistics.median(floor)
     print(f"optui --demo, first run (seeds the demo data): {seeded * 1000:.0f} ms")
-    print(f"optui --demo to painted project list, median of {runs}: {median_optui * 1000:.0f} ms")
+    for name, times in (
+        ("optui --demo (server in the process)", in_process),
+        ("optui against a running server", remote),
+    ):
+        median = statistics.median(times)
+        print(
+            f"{name} to painted My work, median of {runs}: {median * 1000:.0f} ms "
+            f"({median / median_floor:.2f}x the floor)"
+        )
     print(f"bare Textual app to painted table, median of {runs}: {median_floor * 1000:.0f} ms")
-    print(f"ratio: {median_optui / median_floor:.2f}x")
 
 
 if __name__ == "__main__":

@@ -23,18 +23,17 @@ from optui.ui.commands import CommandError, CommandRegistry, History
 from optui.ui.messages import ApiFailed, ConnectionChanged, UnreadChanged
 from optui.ui.palette import OptuiCommands
 from optui.ui.screens.base import OptuiScreen
-from optui.ui.screens.detail import DetailScreen
-from optui.ui.screens.help import HelpScreen, keys_of
 from optui.ui.screens.login import Connector, LoginScreen, Session
 from optui.ui.screens.my_work import MyWorkScreen
-from optui.ui.screens.projects import ProjectsScreen
-from optui.ui.screens.work_packages import WorkPackagesScreen
 from optui.ui.theme import THEME_ALIASES, THEMES, theme_name
 from optui.ui.timekeeping import Timekeeping
 from optui.ui.widgets.command_line import CommandLine
 
 if TYPE_CHECKING:
     from optui.ui.screens.board import BoardScreen
+    from optui.ui.screens.projects import ProjectsScreen
+
+# Screens other than My work are imported when first opened: start-up pays only for the first.
 
 IDLE_AFTER = 600.0
 """Seconds without a key press after which polling slows down."""
@@ -339,12 +338,16 @@ class OptuiApp(Timekeeping):
         self.unread = event.total
 
     def projects_screen(self) -> ProjectsScreen | None:
+        from optui.ui.screens.projects import ProjectsScreen
+
         screen = self._find_screen(ProjectsScreen)
         return screen if isinstance(screen, ProjectsScreen) else None
 
     def show_projects(self) -> None:
         screen = self.projects_screen()
         if screen is None:
+            from optui.ui.screens.projects import ProjectsScreen
+
             self.push_screen(ProjectsScreen())
             return
         self._pop_to(screen)
@@ -369,12 +372,16 @@ class OptuiApp(Timekeeping):
         self.notify(f"No project '{identifier}' is visible to you.", severity="error", markup=False)
 
     def show_project_list(self, project: Project | None) -> None:
+        from optui.ui.screens.work_packages import WorkPackagesScreen
+
         self.push_screen(WorkPackagesScreen(project))
 
     def open_work_package(self, href: str) -> None:
         known = self.services.peek_work_package(href)
         label = f"{known.display_id} {known.subject}" if known else href.rsplit("/", 1)[-1]
         self.recent = [(href, label), *[r for r in self.recent if r[0] != href]][:20]
+        from optui.ui.screens.detail import DetailScreen
+
         self.push_screen(DetailScreen(href))
 
     def open_work_package_by_id(self, text: str) -> None:
@@ -517,6 +524,8 @@ class OptuiApp(Timekeeping):
             return
 
     def action_help(self) -> None:
+        from optui.ui.screens.help import HelpScreen, keys_of
+
         if not isinstance(self.screen, HelpScreen):
             title = type(self.screen).__name__.removesuffix("Screen") or "optui"
             keys = keys_of(dict(self.screen.active_bindings))
@@ -524,6 +533,8 @@ class OptuiApp(Timekeeping):
 
     def action_quit_top(self) -> None:
         """`q` quits from a top-level screen (My work, Projects) and goes back from others."""
+        from optui.ui.screens.projects import ProjectsScreen
+
         top_level = isinstance(self.screen, MyWorkScreen | ProjectsScreen | LoginScreen)
         if top_level or len(self.screen_stack) <= 2:
             self.exit()

@@ -6,6 +6,7 @@ as markdown, relations, parent and children, watchers, attachments and the activ
 
 from __future__ import annotations
 
+import asyncio
 import re
 from typing import Any, ClassVar
 
@@ -354,16 +355,18 @@ class DetailScreen(DetailCollaboration):
 
     @work(exclusive=True, group="detail-related", exit_on_error=False)
     async def load_related(self, force: bool = False) -> None:
+        self.load_time(force)  # in parallel with the three below, which go out together
         try:
-            relations = await self.services.relations(self.href, force=force)
-            children = await self.services.children(self.href, force=force)
-            watchers = await self.services.watchers(self.href, force=force)
+            relations, children, watchers = await asyncio.gather(
+                self.services.relations(self.href, force=force),
+                self.services.children(self.href, force=force),
+                self.services.watchers(self.href, force=force),
+            )
         except ApiError as error:
             self.relations.update(Content(clean(f"Could not be loaded: {error}")))
             return
         self.relations.update(related_text(self.work_package, relations, children))
         self.watchers_line.update(watchers_text(watchers, self.work_package))
-        self.load_time(force)
 
     @work(exclusive=True, group="detail-time", exit_on_error=False)
     async def load_time(self, force: bool = False) -> None:

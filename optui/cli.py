@@ -72,9 +72,10 @@ def build_parser() -> argparse.ArgumentParser:
     server.add_argument("--data", type=Path, help="data directory (default: the user data dir)")
     server.add_argument(
         "--seed-size",
-        choices=("normal", "large"),
+        choices=("normal", "large", "hostile"),  # optui.demo.seed.SIZES, not imported at start
         default="normal",
-        help="seed data size for a new data directory (large: 10,000 more work packages)",
+        help="seed data for a new data directory (large: 10,000 more work packages; hostile: "
+        "a project of adversarial text)",
     )
     server.add_argument("--reset", action="store_true", help="start from fresh seed data")
     login = sub.add_parser(

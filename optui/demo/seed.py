@@ -1,8 +1,9 @@
 """Deterministic seed data, shaped like OpenProject's own demo.
 
 Ids are fixed and dates are relative to `today`, so a test that passes a fixed day sees the same
-data every time. Sizes: `normal` (about 250 work packages) and `large` (10,000 more in the
-"Demo project" tree). Later parts of the seed (activities, relations, watchers, notifications,
+data every time. Sizes: `normal` (about 250 work packages), `large` (10,000 more in the
+"Demo project" tree) and `hostile` (normal plus a project of adversarial text, see
+`seed_hostile`). Later parts of the seed (activities, relations, watchers, notifications,
 time entries, queries, boards) live in the modules named in `EXTRAS`.
 """
 
@@ -16,7 +17,7 @@ from typing import Any
 
 from optui.demo.store import Record, Store
 
-SIZES = ("normal", "large")
+SIZES = ("normal", "large", "hostile")
 SEED_VERSION = "2"
 EXTRAS: list[str] = ["optui.demo.seed_activity", "optui.demo.seed_inbox"]
 """Modules with a `seed(store, today, rng)` function, run in order after the core seed."""
@@ -230,6 +231,8 @@ def seed(store: Store, today: dt.date, size: str = "normal") -> None:
             store.insert_many("work_packages", _work_packages(store, today, rng, 10_000, [1, 3, 5]))
         for name in EXTRAS:
             importlib.import_module(name).seed(store, today, rng)
+        if size == "hostile":  # after the rest, which stays exactly as in "normal"
+            importlib.import_module("optui.demo.seed_hostile").seed(store, today, rng)
         store.set_meta("seed_version", SEED_VERSION)
         store.set_meta("seed_size", size)
         store.set_meta("seed_day", today.isoformat())

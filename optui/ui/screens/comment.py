@@ -47,7 +47,7 @@ class CommentScreen(ModalScreen[str | None]):
         super().__init__(classes="comment")
         self.title_text = title
         shown, self.mentioned = to_editor(text)
-        self.editor = TextArea(shown, soft_wrap=True, id="comment-text")
+        self.editor = TextArea(clean(shown), soft_wrap=True, id="comment-text")
         self.names = OptionList(id="comment-mentions")
         self.names.display = False
         self.load_people = people

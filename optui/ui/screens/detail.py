@@ -30,6 +30,8 @@ from optui.ui.safe import clean, one_line
 from optui.ui.screens.detail_actions import DetailCollaboration
 
 NO_VALUE = "\N{EN DASH}"
+SUBJECT_SHOWN = 160
+"""Characters of the subject the header shows (the edit form has all of it)."""
 """Shown for a field without a value."""
 HIDDEN_FIELDS = frozenset(
     {
@@ -289,9 +291,12 @@ class DetailScreen(DetailCollaboration):
             if url.startswith(("http://", "https://"))
             else Content.styled(shown, "dim")
         )
+        subject = one_line(work_package.subject) or "(no subject)"
+        if len(subject) > SUBJECT_SHOWN:  # OpenProject allows 255; a longer one keeps to 2 lines
+            subject = subject[: SUBJECT_SHOWN - 1] + "…"
         self.header.update(
             Content.assemble(
-                Content.styled(one_line(work_package.subject) or "(no subject)", "bold"),
+                Content.styled(subject, "bold"),
                 "\n",
                 Content(facts),
                 "  ",

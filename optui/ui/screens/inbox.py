@@ -32,6 +32,7 @@ from optui.api.inbox import (
     plural,
     reason_text,
 )
+from optui.api.mentions import as_text
 from optui.ui.messages import ApiFailed, ConnectionChanged, UnreadChanged
 from optui.ui.safe import cell, clean, one_line
 from optui.ui.screens.base import OptuiScreen
@@ -454,7 +455,7 @@ class InboxScreen(OptuiScreen):
             latest = activities[-1]
             body = [Content.styled("Latest activity", "bold"), activity_head(latest)]
             if latest.comment:
-                body.append(Content(clean(latest.comment)))
+                body.append(Content(clean(as_text(latest.comment))))  # mentions as @Name
         self.preview.update(Content("\n").join([*head, *body]))
 
     def _preview_head(self, row: InboxRow) -> list[Content]:

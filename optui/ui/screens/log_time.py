@@ -64,7 +64,7 @@ class LogTimeScreen(ModalScreen[TimeEntry | None]):
             id="log-hours",
         )
         self.comment = Input(
-            entry.comment if entry else "", placeholder="optional", id="log-comment"
+            clean(entry.comment) if entry else "", placeholder="optional", id="log-comment"
         )
         self.messages = {name: Static("", classes="log-message") for name in FIELDS}
         self.status = Static("", id="log-status")
@@ -176,11 +176,13 @@ class LogTimeScreen(ModalScreen[TimeEntry | None]):
                     activity_href=activity,
                 )
             else:
+                typed = self.comment.value.strip()
+                untouched = self.comment.value == clean(self.entry.comment)
                 saved = await self.services.update_time_entry(
                     self.entry,
                     hours=hours,
                     spent_on=day,
-                    comment=self.comment.value.strip(),
+                    comment=None if untouched else typed,  # the server keeps its own text
                     activity_href=activity,
                 )
         except InvalidInput as error:

@@ -120,8 +120,9 @@ class TextEditor(FieldEditor):
             "date": "2025-03-04, t, +3d, next monday",
             "url": "https://…",
         }.get(kind, "")
+        self.shown = clean(text)  # server text may hold escapes: they never reach the terminal
         yield Input(
-            text,
+            self.shown,
             placeholder=placeholder,
             select_on_focus=False,
             max_length=self.spec.max_length or 0,
@@ -131,6 +132,9 @@ class TextEditor(FieldEditor):
     @on(Input.Changed)
     def typed(self, event: Input.Changed) -> None:
         event.stop()
+        if event.value == self.shown and self.shown != str(self.initial or ""):
+            self.changed(self.initial)  # untouched: the server's own value, controls and all
+            return
         try:
             value = self.convert(event.value)
         except ValueError as error:
@@ -203,7 +207,8 @@ class MarkdownEditor(FieldEditor):
 
     def compose_input(self) -> ComposeResult:
         text = "" if self.initial is None else str(self.initial)
-        yield TextArea(text, soft_wrap=True, show_line_numbers=False, classes="field-text")
+        self.shown = clean(text)  # server text may hold escapes: they never reach the terminal
+        yield TextArea(self.shown, soft_wrap=True, show_line_numbers=False, classes="field-text")
         preview = MarkdownView(placeholder="(empty)", classes="field-preview")
         preview.display = False
         yield preview
@@ -217,7 +222,8 @@ class MarkdownEditor(FieldEditor):
     @on(TextArea.Changed)
     def typed(self, event: TextArea.Changed) -> None:
         event.stop()
-        self.changed(event.text_area.text)
+        text = event.text_area.text
+        self.changed(self.initial if text == self.shown else text)
 
 
 class BooleanEditor(FieldEditor):

@@ -78,6 +78,30 @@ def build_parser() -> argparse.ArgumentParser:
         "a project of adversarial text)",
     )
     server.add_argument("--reset", action="store_true", help="start from fresh seed data")
+    faults = server.add_argument_group("faults (for trying clients on a bad network)")
+    faults.add_argument(
+        "--latency", type=float, default=0.0, metavar="SECONDS", help="added before every answer"
+    )
+    faults.add_argument(
+        "--error-rate",
+        type=float,
+        default=0.0,
+        metavar="SHARE",
+        help="share of requests (0 to 1) answered with a proxy's HTML error page",
+    )
+    faults.add_argument(
+        "--error-statuses",
+        default="500,502,503,504",
+        metavar="LIST",
+        help="the statuses of those pages (default 500,502,503,504)",
+    )
+    faults.add_argument(
+        "--rate-limit", type=int, default=0, metavar="N", help="the first N requests get 429"
+    )
+    faults.add_argument(
+        "--drop", type=int, default=0, metavar="N", help="drop the connection of the first N"
+    )
+    faults.add_argument("--hang", action="store_true", help="never answer (requests hang)")
     login = sub.add_parser(
         "login",
         help="store an API key for an instance (asked without echo, or read from stdin)",
@@ -98,6 +122,26 @@ def _run_demo_server(args: argparse.Namespace) -> int:
     from optui.demo import serve_foreground
 
     data = args.data or paths.demo_data_dir()
+    faults = None
+    if args.latency or args.error_rate or args.rate_limit or args.drop or args.hang:
+        from optui.demo.faults import Faults
+
+        try:
+            statuses = tuple(int(s) for s in args.error_statuses.split(",") if s.strip())
+        except ValueError:
+            raise CliError(
+                f"--error-statuses: not a list of numbers: {args.error_statuses!r}"
+            ) from None
+        if not 0 <= args.error_rate <= 1 or args.latency < 0:
+            raise CliError("--error-rate is a share from 0 to 1; --latency is not negative")
+        faults = Faults(
+            latency=args.latency,
+            error_rate=args.error_rate,
+            error_statuses=statuses or (502,),
+            rate_limit=args.rate_limit,
+            drop_next=args.drop,
+            hang=args.hang,
+        )
     try:
         serve_foreground(
             data,
@@ -106,6 +150,7 @@ def _run_demo_server(args: argparse.Namespace) -> int:
             api_key=args.api_key,
             seed_size=args.seed_size,
             reset=args.reset,
+            faults=faults,
         )
     except OSError as error:
         raise CliError(f"cannot serve on {args.host}:{args.port}: {error.strerror}") from None

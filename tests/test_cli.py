@@ -135,3 +135,21 @@ def test_the_profile_settings_reach_the_app(
     (app,) = started
     assert (app.theme, app.refresh_seconds, app.unread_seconds) == ("optui-light", 30, 120)
     assert app.timer_rounding == 15
+
+
+def test_demo_server_fault_switches(tmp_path: Path) -> None:
+    """`--error-rate 1 --error-statuses 503` answers every request with a proxy's HTML page."""
+    process, url, key = start_server(
+        "--data", str(tmp_path), "--error-rate", "1", "--error-statuses", "503", "--latency", "0.05"
+    )
+    try:
+        answer = httpx.get(f"{url}/api/v3/projects", auth=("apikey", key), timeout=10)
+        assert answer.status_code == 503
+        assert "text/html" in answer.headers["content-type"]
+    finally:
+        assert stop(process) in (0, -signal.SIGINT, 130)
+
+
+def test_demo_server_refuses_a_bad_error_rate(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["demo-server", "--error-rate", "2"]) == 2
+    assert "--error-rate is a share from 0 to 1" in capsys.readouterr().err

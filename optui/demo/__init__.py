@@ -204,12 +204,17 @@ def serve_foreground(
     seed_size: str = "normal",
     reset: bool = False,
     print_line: object = print,
+    faults: Faults | None = None,
 ) -> None:
     """`optui demo-server`: print the URL and key, then serve until interrupted."""
     import uvicorn
 
     key = api_key or load_or_create_key(data_dir)
-    app = build_demo_app(data_dir, key, reset=reset, seed_size=seed_size)
+    app: Any = build_demo_app(data_dir, key, reset=reset, seed_size=seed_size)
+    if faults is not None:
+        from optui.demo.faults import FaultInjector
+
+        app = FaultInjector(app, faults)
     sock = bind_socket(host, port)
     show = print_line if callable(print_line) else print
     show(f"optui demo server on {_url(sock)}", flush=True)

@@ -30,9 +30,15 @@ def clean(text: str | None) -> str:
     return _CONTROLS.sub("", _ESCAPES.sub("", text))
 
 
+_ZERO_WIDTH = re.compile("[\u200b-\u200d\u2060-\u2064\ufeff\ufe0e\ufe0f\U0001f3fb-\U0001f3ff]")
+"""Zero-width spaces and joiners, variation selectors and skin-tone modifiers: terminals
+disagree on how wide the text around them is, so one-line cells (aligned in columns) go without
+them; the emoji of a sequence stand apart, each as wide as everyone agrees it is."""
+
+
 def one_line(text: str | None) -> str:
     """`clean()` folded onto one line (tree labels and table cells show one line)."""
-    return " ".join(clean(text).split())
+    return " ".join(_ZERO_WIDTH.sub("", clean(text)).split())
 
 
 def plain(text: str | None) -> Content:

@@ -176,7 +176,11 @@ async def test_the_list_shows_markup_as_text_and_keeps_its_width(
         assert "Hostile data  12 work packages" in text
         for wp_id, shown in SHOWN.items():
             if wp_id not in (LONG_WP, EVERYTHING_WP, FIRST_ID + 9):  # cut to the column
-                assert f"#{wp_id} " in text and shown[:30] in text, shown
+                # one-line cells go without zero-width characters (terminals disagree on them)
+                cell = re.sub(
+                    "[\u200b-\u200d\u2060-\u2064\ufeff\ufe0e\ufe0f\U0001f3fb-\U0001f3ff]", "", shown
+                )
+                assert f"#{wp_id} " in text and cell[:30] in text, cell
         assert "[red]Mallory[" in text  # the assignee, markup and all
         table = screen.table
         width = table.scrollable_content_region.width
@@ -211,8 +215,11 @@ async def test_every_detail_shows_the_data_as_plain_text(hostile_demo: DemoServe
             first = text.splitlines()[0]
             if wp_id == LONG_WP:  # cut to two lines (see the long-subject test below)
                 assert first.strip() in hostile.LONG_LINE and len(first.strip()) > 100
-            else:
-                assert first.startswith(" " + shown), wp_id
+            else:  # the header is one line too: without zero-width characters
+                cell = re.sub(
+                    "[\u200b-\u200d\u2060-\u2064\ufeff\ufe0e\ufe0f\U0001f3fb-\U0001f3ff]", "", shown
+                )
+                assert first.startswith(" " + cell), wp_id
             nothing_scrolls_sideways(pilot)  # the long lines wrap in the body, none widens it
             description = markdown_text(screen.description)
             no_controls(description)

@@ -54,6 +54,8 @@ class Faults:
     """The next N requests have their connection closed without an answer."""
     hang: bool = False
     """Requests wait (practically) forever."""
+    drop_answers: int = 0
+    """The next N requests are carried out, then their answer is lost (the connection drops)."""
     paths: tuple[str, ...] = ()
     """Only these path prefixes are affected; empty = every path."""
     seed: int = 7
@@ -90,6 +92,21 @@ class FaultInjector:
                 }
             )
             raise DropConnection("dropped by fault injection")
+        if faults.drop_answers > 0:
+            faults.drop_answers -= 1
+
+            async def swallow(message: MutableMapping[str, Any]) -> None:
+                return None  # the work is done; its answer never leaves
+
+            await self.app(scope, receive, swallow)
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 200,
+                    "headers": [(b"content-length", b"1000")],
+                }
+            )
+            raise DropConnection("answer dropped by fault injection")
         if faults.rate_limit > 0:
             faults.rate_limit -= 1
             await self._rate_limited(send)

@@ -220,3 +220,37 @@ async def test_timesheet_totals_edits_and_deletes(demo: DemoServer) -> None:
         await pilot.press("w")
         await settle(pilot)
         assert sheet.monday == monday
+
+
+async def test_a_lost_answer_is_looked_for_before_logging_again(tmp_path: Any) -> None:
+    """The server logged the time but its answer was lost: ctrl+s again finds the entry and
+    does not log it twice."""
+    from optui.demo import start_demo_server
+    from optui.demo.faults import Faults
+
+    faults = Faults(paths=("/api/v3/time_entries",))
+    server = start_demo_server(tmp_path / "data", today=TODAY, faults=faults)
+    try:
+        before = {e["id"] for e in entries(server, work_package=5)}
+        async with make_app(server).run_test(size=(120, 40), notifications=True) as pilot:
+            await open_detail(pilot, 5)
+            await pilot.press("t")
+            await until(pilot, lambda: isinstance(pilot.app.screen, LogTimeScreen), "the form")
+            shown = pilot.app.screen
+            assert isinstance(shown, LogTimeScreen)
+            form: LogTimeScreen = shown
+            await until(pilot, lambda: isinstance(form.activity.value, str), "activities")
+            form.hours.value = "45m"
+            form.comment.value = "Lost answer"
+            faults.drop_answers = 1
+            await pilot.press("ctrl+s")  # (settle would wait for the form: its opener does)
+            await until(pilot, lambda: "checks the server" in str(form.status.render()), "why")
+            assert pilot.app.screen is shown  # still open, everything kept
+            assert len([e for e in entries(server, work_package=5) if e["id"] not in before]) == 1
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert pilot.app.screen is not shown
+        new = [e for e in entries(server, work_package=5) if e["id"] not in before]
+        assert [(e["hours"], e["comment"]["raw"]) for e in new] == [("PT45M", "Lost answer")]
+    finally:
+        server.stop()

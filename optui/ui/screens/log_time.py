@@ -20,7 +20,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Input, Select, Static
 
-from optui.api import ApiError, InvalidInput, Services
+from optui.api import ApiError, InvalidInput, ServerUnreachable, Services
 from optui.api.dates import DateInputError, parse_date
 from optui.api.durations import DurationError, format_hours, parse_human
 from optui.api.time_entries import TimeEntry
@@ -69,6 +69,8 @@ class LogTimeScreen(ModalScreen[TimeEntry | None]):
         self.messages = {name: Static("", classes="log-message") for name in FIELDS}
         self.status = Static("", id="log-status")
         self._saving = False
+        self._answer_lost = False
+        """A new entry was sent and its answer never came: look before sending it again."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="log-box"):
@@ -167,6 +169,11 @@ class LogTimeScreen(ModalScreen[TimeEntry | None]):
         self.say("Logging…")
         activity = self.activity.value if isinstance(self.activity.value, str) else None
         try:
+            if self.entry is None and self._answer_lost:
+                found = await self._already_logged(day, hours)
+                if found is not None:  # the lost answer's entry is there: not sent twice
+                    self.dismiss(found)
+                    return
             if self.entry is None:
                 saved = await self.services.log_time(
                     self.work_package_href,
@@ -190,6 +197,14 @@ class LogTimeScreen(ModalScreen[TimeEntry | None]):
                 self.show_error(problem.attribute or "comment", problem.message)
             self.say(f"Not logged: {error}", error=True)
             return
+        except ServerUnreachable as error:
+            self._answer_lost = self.entry is None
+            self.say(
+                f"Not logged: {error} Everything typed is kept; ctrl+s checks the server "
+                "and tries again.",
+                error=True,
+            )
+            return
         except ApiError as error:
             self.say(
                 f"Not logged: {error} Everything typed is kept; ctrl+s tries again.", error=True
@@ -198,6 +213,20 @@ class LogTimeScreen(ModalScreen[TimeEntry | None]):
         finally:
             self._saving = False
         self.dismiss(saved)
+
+    async def _already_logged(self, day: dt.date, hours: float) -> TimeEntry | None:
+        """The entry a lost answer may have created: same work package, day, hours, comment."""
+        entries = await self.services.my_time(day, day, force=True)
+        comment = self.comment.value.strip()
+        for entry in entries:
+            if (
+                entry.work_package_href == self.work_package_href
+                and entry.hours is not None
+                and abs(entry.hours - hours) < 1 / 120
+                and entry.comment.strip() == comment
+            ):
+                return entry
+        return None
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -30,7 +30,6 @@ from optui.ui.timekeeping import Timekeeping
 from optui.ui.widgets.command_line import CommandLine
 
 if TYPE_CHECKING:
-    from optui.ui.screens.board import BoardScreen
     from optui.ui.screens.projects import ProjectsScreen
 
 # Screens other than My work are imported when first opened: start-up pays only for the first.
@@ -437,29 +436,10 @@ class OptuiApp(Timekeeping):
         from optui.ui.screens.board import BoardScreen
 
         wanted = which.strip()
-        kind = wanted.casefold() if wanted.casefold() in BOARD_KINDS else "status"
-        screen = BoardScreen(project, kind)
-        self.push_screen(screen)
-        if wanted and wanted.casefold() not in BOARD_KINDS:
-            self.open_saved_board(screen, wanted)
-
-    @work(group="app-board", exit_on_error=False)
-    async def open_saved_board(self, screen: BoardScreen, name: str) -> None:
-        try:
-            boards = await self.services.saved_boards(screen.project)
-        except ApiError as error:
-            self.post_message(ApiFailed(error))
-            return
-        for _ in range(100):  # the screen adds the tabs as its own load answers
-            if screen.open_saved(name):
-                return
-            await asyncio.sleep(0.05)
-        names = ", ".join(b.name for b in boards) or "none"
-        self.notify(
-            f"No board '{name}' in {screen.project.name} (saved boards: {names}).",
-            severity="warning",
-            markup=False,
-        )
+        if wanted.casefold() in BOARD_KINDS:
+            self.push_screen(BoardScreen(project, wanted.casefold()))
+        else:  # a saved board's name (or nothing: the status board)
+            self.push_screen(BoardScreen(project, "status", saved_name=wanted or None))
 
     def new_work_package(
         self, project: Project | None = None, preset: dict[str, Value] | None = None

@@ -108,9 +108,13 @@ class BoardScreen(WorkPackageActions):
         Binding("escape", "back", "Back", id="board.back", tooltip="Back"),
     ]
 
-    def __init__(self, project: Project, kind: str = "status") -> None:
+    def __init__(
+        self, project: Project, kind: str = "status", *, saved_name: str | None = None
+    ) -> None:
         super().__init__(classes="board")  # no id: several boards may be stacked
         self.project = project
+        self.saved_name = saved_name
+        """A saved board to switch to once the saved boards are known (`:board <name>`)."""
         self.kind = kind if kind in BOARD_KINDS else "status"
         self.saved: dict[str, SavedBoard] = {}
         self.current_tab = f"kind-{self.kind}"
@@ -244,13 +248,23 @@ class BoardScreen(WorkPackageActions):
     async def load_saved_boards(self) -> None:
         try:
             boards = await self.services.saved_boards(self.project)
-        except ApiError:
+        except ApiError as error:
+            if self.saved_name:
+                self.post_message(ApiFailed(error))
             return  # the built-in boards work without them
         for saved in boards:
             tab_id = f"saved-{saved.id}"
             if tab_id not in self.saved:
                 self.saved[tab_id] = saved
                 self.tabs.add_tab(Tab(Content(clean(f"▦ {saved.name}")), id=tab_id))
+        wanted, self.saved_name = self.saved_name, None
+        if wanted and not self.open_saved(wanted):
+            names = ", ".join(b.name for b in boards) or "none"
+            self.notify(
+                f"No board '{wanted}' in {self.project.name} (saved boards: {names}).",
+                severity="warning",
+                markup=False,
+            )
 
     def open_saved(self, name: str) -> bool:
         """Switch to the saved board called `name` (once the saved boards are known)."""

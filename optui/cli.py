@@ -78,6 +78,10 @@ def build_parser() -> argparse.ArgumentParser:
         "a project of adversarial text)",
     )
     server.add_argument("--reset", action="store_true", help="start from fresh seed data")
+    # for `optui --demo`, which runs the server as its child: serve the socket the parent
+    # bound, and stop when the parent closes our stdin
+    server.add_argument("--listen-fd", type=int, help=argparse.SUPPRESS)
+    server.add_argument("--exit-with-stdin", action="store_true", help=argparse.SUPPRESS)
     faults = server.add_argument_group("faults (for trying clients on a bad network)")
     faults.add_argument(
         "--latency", type=float, default=0.0, metavar="SECONDS", help="added before every answer"
@@ -142,6 +146,14 @@ def _run_demo_server(args: argparse.Namespace) -> int:
             drop_next=args.drop,
             hang=args.hang,
         )
+    sock = None
+    if args.listen_fd is not None:
+        import socket
+
+        try:
+            sock = socket.socket(fileno=args.listen_fd)
+        except OSError as error:
+            raise CliError(f"--listen-fd {args.listen_fd}: {error.strerror}") from None
     try:
         serve_foreground(
             data,
@@ -151,6 +163,8 @@ def _run_demo_server(args: argparse.Namespace) -> int:
             seed_size=args.seed_size,
             reset=args.reset,
             faults=faults,
+            sock=sock,
+            exit_with_stdin=args.exit_with_stdin,
         )
     except OSError as error:
         raise CliError(f"cannot serve on {args.host}:{args.port}: {error.strerror}") from None
@@ -273,11 +287,16 @@ def _run_app(args: argparse.Namespace) -> int:
     connector = AppConnector(profile=args.profile, verify=_verify(args))
     if args.demo or args.demo_reset:
         from optui import paths
-        from optui.demo import start_demo_server
+        from optui.demo.process import spawn_demo_server
 
         try:
-            # the server opens its data while this thread imports the UI
-            server = start_demo_server(paths.demo_data_dir(), reset=args.demo_reset, wait=False)
+            # a child process opens the demo's data on another core while this one starts the
+            # UI; requests made before it serves wait in the socket's queue
+            server = spawn_demo_server(
+                paths.demo_data_dir(),
+                log_path=paths.state_dir() / "demo-server.log",
+                reset=args.demo_reset,
+            )
         except OSError as error:
             raise CliError(f"the demo server did not start: {error}") from None
         label = "demo"
@@ -321,12 +340,6 @@ def _run_app(args: argparse.Namespace) -> int:
 
     from optui.ui.app import OptuiApp
 
-    if server is not None:
-        try:
-            server.wait_ready()
-        except RuntimeError as error:
-            server.stop()
-            raise CliError(str(error)) from None
     try:
         OptuiApp(
             services, profile_name=label, warning=warning, connector=connector, **settings
@@ -334,7 +347,14 @@ def _run_app(args: argparse.Namespace) -> int:
     finally:
         connector.close()
         if server is not None:
+            failure = server.failure()
             server.stop()
+            if failure is not None:
+                print(
+                    f"optui: the demo server stopped ({secrets.redact(failure)}); "
+                    f"its log: {server.log_path}",
+                    file=sys.stderr,
+                )
     return 0
 
 

@@ -16,7 +16,7 @@ from optui.api import ApiCache, Credentials, OpenProjectClient, Services, User
 from optui.api.disk_cache import DiskCache
 
 if TYPE_CHECKING:
-    from optui.demo import DemoServer
+    from optui.demo.process import DemoProcess
     from optui.ui.screens.login import Session
 
 
@@ -36,7 +36,9 @@ def make_services(
 ) -> Services:
     secrets.remember(key)
     client = OpenProjectClient(url, Credentials(key, scheme), verify=verify)
-    return Services(client, ApiCache(open_disk_cache(profile, server_id or url)))
+    services = Services(client, ApiCache(open_disk_cache(profile, server_id or url)))
+    services.preload_my_work()  # read while the UI is built: the first frame can show it
+    return services
 
 
 @dataclass
@@ -46,7 +48,7 @@ class AppConnector:
     profile: str | None = None
     """The profile to (re)write on login; None: named after the server's host."""
     verify: bool | str = True
-    demo_servers: list[DemoServer] = field(default_factory=list)
+    demo_servers: list[DemoProcess] = field(default_factory=list)
 
     async def check(self, url: str, key: str, bearer: bool) -> str:
         scheme = "bearer" if bearer else "basic"
@@ -78,10 +80,13 @@ class AppConnector:
         return Session(services, name)
 
     async def demo(self) -> Session:
-        from optui.demo import start_demo_server
+        from optui.demo.process import spawn_demo_server
         from optui.ui.screens.login import Session
 
-        server = await asyncio.to_thread(start_demo_server, paths.demo_data_dir())
+        log_path = paths.state_dir() / "demo-server.log"
+        server = await asyncio.to_thread(
+            spawn_demo_server, paths.demo_data_dir(), log_path=log_path
+        )
         self.demo_servers.append(server)
         services = make_services(
             server.url, server.api_key, profile="demo", server_id=f"demo:{paths.demo_data_dir()}"

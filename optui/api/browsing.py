@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from optui.api import filters
-from optui.api.cache import LONG_TTL, SHORT_TTL, ApiCache
+from optui.api.cache import LONG_TTL, SHORT_TTL, ApiCache, Entry
 from optui.api.client import OpenProjectClient
 from optui.api.hal import Resource, int_id
 from optui.api.models import Activity, Relation, SavedView, User, WorkPackage
@@ -318,24 +318,36 @@ class BrowsingServices:
 
     # my work
 
+    def _my_work_keys(self) -> list[str]:
+        return [
+            ApiCache.key(WORK_PACKAGES_PATH, {"filters": MY_ASSIGNED}),
+            ApiCache.key(WORK_PACKAGES_PATH, {"filters": MY_WATCHED}),
+            ApiCache.key("/api/v3/notifications", UNREAD_PARAMS),
+        ]
+
+    def preload_my_work(self) -> None:
+        """Start reading My work from disk now (start-up, before the UI is built)."""
+        if self.cache.disk is not None:
+            self.cache.disk.preload(self._my_work_keys())
+
+    async def my_work_preloaded(self, at_most: float) -> None:
+        """Wait (at most `at_most` seconds) for the disk reads `preload_my_work()` started."""
+        if self.cache.disk is not None:
+            await self.cache.disk.preload_done(self._my_work_keys(), at_most)
+
+    def peek_my_work(self) -> MyWork | None:
+        """My work from memory or a finished preload, without waiting; None if not there yet."""
+        entries = []
+        for key in self._my_work_keys():
+            done, entry = self.cache.peek_loaded(key)
+            if not done:
+                return None
+            entries.append(entry)
+        return _cached_my_work(*entries)
+
     async def cached_my_work(self) -> MyWork | None:
         """My work from memory or disk only: painted at once, then `my_work()` refreshes it."""
-        parts = []
-        for filters_ in (MY_ASSIGNED, MY_WATCHED):
-            entry = await self.cache.read(ApiCache.key(WORK_PACKAGES_PATH, {"filters": filters_}))
-            if entry is None:
-                return None
-            parts.append([Resource(item) for item in entry.value if isinstance(item, dict)])
-        assigned, watched = parts
-        mine = {item.self_href for item in assigned}
-        unread = await self.cache.read(ApiCache.key("/api/v3/notifications", UNREAD_PARAMS))
-        return MyWork(
-            assigned=tuple(WorkPackage.from_hal(item) for item in assigned),
-            watched=tuple(
-                WorkPackage.from_hal(item) for item in watched if item.self_href not in mine
-            ),
-            unread=Resource(unread.value).integer("total") if unread else None,
-        )
+        return _cached_my_work(*[await self.cache.read(key) for key in self._my_work_keys()])
 
     async def my_work(self, *, force: bool = False) -> MyWork:
         assigned = await self._collection(WORK_PACKAGES_PATH, {"filters": MY_ASSIGNED}, force=force)
@@ -371,3 +383,20 @@ class BrowsingServices:
             key=lambda w: (w.get("startRow", 0), w.get("startColumn", 0)),
         )
         return tuple(str(w.get("identifier")) for w in ordered)
+
+
+def _cached_my_work(
+    assigned_entry: Entry | None, watched_entry: Entry | None, unread: Entry | None
+) -> MyWork | None:
+    if assigned_entry is None or watched_entry is None:
+        return None
+    assigned, watched = (
+        [Resource(item) for item in entry.value if isinstance(item, dict)]
+        for entry in (assigned_entry, watched_entry)
+    )
+    mine = {item.self_href for item in assigned}
+    return MyWork(
+        assigned=tuple(WorkPackage.from_hal(item) for item in assigned),
+        watched=tuple(WorkPackage.from_hal(item) for item in watched if item.self_href not in mine),
+        unread=Resource(unread.value).integer("total") if unread else None,
+    )

@@ -101,7 +101,18 @@ class ApiCache:
         found = self.peek(key)
         if found is not None or self.disk is None:
             return found
-        stored = await self.disk.read(key)
+        return self._from_disk(key, await self.disk.read(key))
+
+    def peek_loaded(self, key: str) -> tuple[bool, Entry | None]:
+        """Like `read()` but never waits: (True, entry or None) when memory has the key or
+        the disk's preload of it has finished; (False, None) while the disk is still reading."""
+        found = self.peek(key)
+        if found is not None or self.disk is None:
+            return True, found
+        done, stored = self.disk.preloaded(key)
+        return done, self._from_disk(key, stored) if done else None
+
+    def _from_disk(self, key: str, stored: tuple[Any, float] | None) -> Entry | None:
         if stored is None:
             return None
         body, saved_at = stored

@@ -2,6 +2,10 @@
 
 Only the cache layer calls it. Every status >= 400 becomes a typed `ApiError` and every
 connection problem a `ServerUnreachable`, so nothing above this module sees httpx.
+
+httpx is imported, and its client (with the TLS context: reading the CA bundle takes tens of
+milliseconds) built, in a thread on the first request: start-up paints the cached first screen
+without paying for either, and the UI's loop never reads the CA file.
 """
 
 from __future__ import annotations
@@ -12,9 +16,7 @@ import math
 import random
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from optui import __version__
 from optui.api.errors import (
@@ -25,6 +27,9 @@ from optui.api.errors import (
     error_from_response,
 )
 from optui.api.hal import Resource
+
+if TYPE_CHECKING:
+    import httpx
 
 MAX_PAGE_SIZE = 1000
 """What fetch-all asks for; the server may apply less and says so in `pageSize`."""
@@ -86,14 +91,16 @@ class OpenProjectClient:
         headers = {"Accept": ACCEPT, "User-Agent": f"optui/{__version__}"}
         if credentials is not None:
             headers["Authorization"] = credentials.header()
-        self._http = httpx.AsyncClient(
-            base_url=self.base_url,
-            headers=headers,
-            verify=verify,
-            transport=transport,
-            timeout=timeout or httpx.Timeout(30.0, connect=5.0),
-            follow_redirects=False,
-        )
+        self._http_options: dict[str, Any] = {
+            "base_url": self.base_url,
+            "headers": headers,
+            "verify": verify,
+            "transport": transport,
+            "timeout": timeout,
+            "follow_redirects": False,
+        }
+        self._http: httpx.AsyncClient | None = None
+        self._http_building: asyncio.Future[httpx.AsyncClient] | None = None
         self.retry = retry or RetryPolicy()
         self._sleep = sleep
         self.requests_made = 0
@@ -125,8 +132,43 @@ class OpenProjectClient:
         for listener in list(self._reachability_listeners):
             listener(reachable)
 
+    def _build_http(self) -> httpx.AsyncClient:
+        import httpx
+
+        options = dict(self._http_options)
+        options["timeout"] = options["timeout"] or httpx.Timeout(30.0, connect=5.0)
+        return httpx.AsyncClient(**options)
+
+    async def _client(self) -> httpx.AsyncClient:
+        """The httpx client, built once (in a thread) by whichever request comes first."""
+        if self._http is not None:
+            return self._http
+        if self._http_building is None:
+            self._http_building = asyncio.ensure_future(asyncio.to_thread(self._build_http))
+        try:
+            http = await asyncio.shield(self._http_building)
+        except Exception as error:
+            self._http_building = None  # the next request tries again
+            raise ApiError(
+                f"Cannot set up the connection to the server: {error}", url=self.base_url
+            ) from error
+        self._http = http
+        return http
+
+    def prepare(self) -> None:
+        """Start building the httpx client now (in a thread) so the first request need not
+        wait for it; call from the running loop once the first screen is painted."""
+        if self._http is None and self._http_building is None:
+            self._http_building = asyncio.ensure_future(asyncio.to_thread(self._build_http))
+
     async def aclose(self) -> None:
-        await self._http.aclose()
+        if self._http is None and self._http_building is not None:
+            try:
+                self._http = await self._http_building
+            except Exception:
+                return
+        if self._http is not None:
+            await self._http.aclose()
 
     async def __aenter__(self) -> OpenProjectClient:
         return self
@@ -158,19 +200,16 @@ class OpenProjectClient:
         self.requests_made += 1
         self._set_in_flight(self.in_flight + 1)
         try:
-            response = await self._http.request(
+            http = await self._client()
+            response = await http.request(
                 method, path, params=params, content=data, headers=headers
             )
-        except httpx.TimeoutException as error:
+        except Exception as error:
+            problem = _transport_problem(error)
+            if problem is None:
+                raise
             self._set_reachable(False)
-            raise ServerUnreachable(
-                "The server did not answer in time.", method=method, url=self._url(path)
-            ) from error
-        except (httpx.TransportError, OSError) as error:
-            self._set_reachable(False)
-            raise ServerUnreachable(
-                f"Cannot reach the server ({_reason(error)}).", method=method, url=self._url(path)
-            ) from error
+            raise ServerUnreachable(problem, method=method, url=self._url(path)) from error
         finally:
             self._set_in_flight(self.in_flight - 1)
         self._set_reachable(True)
@@ -273,8 +312,21 @@ class OpenProjectClient:
         return first, elements
 
 
+def _transport_problem(error: Exception) -> str | None:
+    """What a failed request's exception means for a user; None: not a network problem."""
+    import httpx  # loaded by now: the client was built before anything was sent
+
+    if isinstance(error, httpx.TimeoutException):
+        return "The server did not answer in time."
+    if isinstance(error, httpx.TransportError | OSError):
+        return f"Cannot reach the server ({_reason(error)})."
+    return None
+
+
 def _reason(error: Exception) -> str:
     """A short cause in words, without addresses or ports (they reach screenshots)."""
+    import httpx
+
     if isinstance(error, httpx.ConnectError):
         text = str(error).lower()
         if "name" in text or "resolution" in text or "nodename" in text:

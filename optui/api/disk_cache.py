@@ -56,6 +56,7 @@ class DiskCache:
         self.path = path
         self.max_rows = max_rows
         self._jobs: queue.Queue[tuple[Job, concurrent.futures.Future[Any]] | None] = queue.Queue()
+        self._preloaded: dict[str, concurrent.futures.Future[Any]] = {}
         self._stamp = {"format": FORMAT_VERSION, "optui": __version__, "server": server_url}
         self._thread = threading.Thread(target=self._run, name="optui-disk-cache", daemon=True)
         self._thread.start()
@@ -97,9 +98,8 @@ class DiskCache:
 
     # the loop's side
 
-    async def read(self, key: str) -> tuple[Any, float] | None:
-        """(body, saved_at wall-clock time) or None; runs in the writer thread."""
-
+    @staticmethod
+    def _read_job(key: str) -> Job:
         def job(connection: sqlite3.Connection) -> tuple[Any, float] | None:
             row = connection.execute(
                 "SELECT body, saved_at FROM entries WHERE key = ?", (key,)
@@ -112,8 +112,41 @@ class DiskCache:
                 )
             return json.loads(row[0]), float(row[1])
 
-        result: tuple[Any, float] | None = await asyncio.wrap_future(self._submit(job))
+        return job
+
+    async def read(self, key: str) -> tuple[Any, float] | None:
+        """(body, saved_at wall-clock time) or None; runs in the writer thread."""
+        future = self._preloaded.pop(key, None) or self._submit(self._read_job(key))
+        result: tuple[Any, float] | None = await asyncio.wrap_future(future)
         return result
+
+    def preload(self, keys: list[str]) -> None:
+        """Start reading these now, before anyone asks (start-up: the first screen's data is
+        read while the UI is still being built); `read()` and `preloaded()` take the result."""
+        for key in keys:
+            if key not in self._preloaded:
+                self._preloaded[key] = self._submit(self._read_job(key))
+
+    async def preload_done(self, keys: list[str], at_most: float) -> None:
+        """Wait (at most `at_most` seconds) until the preloads of `keys` have finished;
+        never cancels them (asyncio.wait, not a timeout: a cancelled read would be lost)."""
+        futures = [
+            asyncio.wrap_future(self._preloaded[key]) for key in keys if key in self._preloaded
+        ]
+        if futures:
+            await asyncio.wait(futures, timeout=at_most)
+
+    def preloaded(self, key: str) -> tuple[bool, tuple[Any, float] | None]:
+        """(True, result) when a preload of `key` has finished, else (False, None); never waits.
+        A failed read counts as finished with nothing found."""
+        future = self._preloaded.get(key)
+        if future is None or not future.done():
+            return False, None
+        del self._preloaded[key]
+        if future.cancelled() or future.exception() is not None:
+            return True, None
+        result: tuple[Any, float] | None = future.result()
+        return True, result
 
     def write(self, key: str, body: Any, saved_at: float) -> None:
         """Queue a write; the caller never waits for the disk."""

@@ -20,9 +20,10 @@ import datetime as dt
 import email.utils
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
+if TYPE_CHECKING:
+    import httpx
 
 ERROR_PREFIX = "urn:openproject-org:api:v3:errors:"
 

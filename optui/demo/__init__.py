@@ -7,6 +7,7 @@ HTTP, like any other OpenProject instance.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import os
 import secrets
@@ -126,7 +127,7 @@ def bind_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
-def _url(sock: socket.socket) -> str:
+def listen_url(sock: socket.socket) -> str:
     host, port = sock.getsockname()[:2]
     shown = f"[{host}]" if ":" in host else host
     return f"http://{shown}:{port}"
@@ -152,7 +153,7 @@ def start_demo_server(
     """
     key = api_key or (new_api_key() if data_dir is None else load_or_create_key(data_dir))
     sock = bind_socket(host, port)
-    handle = DemoServer(url=_url(sock), api_key=key, data_dir=data_dir)
+    handle = DemoServer(url=listen_url(sock), api_key=key, data_dir=data_dir)
 
     def run() -> None:
         try:
@@ -205,20 +206,37 @@ def serve_foreground(
     reset: bool = False,
     print_line: object = print,
     faults: Faults | None = None,
+    sock: socket.socket | None = None,
+    exit_with_stdin: bool = False,
 ) -> None:
-    """`optui demo-server`: print the URL and key, then serve until interrupted."""
+    """`optui demo-server`: print the URL and key, then serve until interrupted.
+
+    `sock`: serve this listening socket (handed over by a parent) instead of binding one;
+    `exit_with_stdin`: stop when stdin reaches its end (the parent closed it, or ended).
+    """
     import uvicorn
 
     key = api_key or load_or_create_key(data_dir)
+    listening = sock or bind_socket(host, port)
     app: Any = build_demo_app(data_dir, key, reset=reset, seed_size=seed_size)
     if faults is not None:
         from optui.demo.faults import FaultInjector
 
         app = FaultInjector(app, faults)
-    sock = bind_socket(host, port)
     show = print_line if callable(print_line) else print
-    show(f"optui demo server on {_url(sock)}", flush=True)
+    show(f"optui demo server on {listen_url(listening)}", flush=True)
     show(f"API key: {key}", flush=True)
     show(f"data: {data_dir}", flush=True)
     config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off")
-    uvicorn.Server(config).run(sockets=[sock])
+    server = uvicorn.Server(config)
+    if exit_with_stdin:
+        import sys
+
+        def watch() -> None:
+            with contextlib.suppress(OSError, ValueError):
+                while sys.stdin.buffer.read(4096):
+                    pass
+            server.should_exit = True
+
+        threading.Thread(target=watch, name="optui-demo-parent", daemon=True).start()
+    server.run(sockets=[listening])

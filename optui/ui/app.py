@@ -140,6 +140,7 @@ class OptuiApp(Timekeeping):
         self._register_commands()
         self.profile_label = profile_name
         self._outage_reported = False
+        self._started = False
         self.unread_seconds = max(unread_seconds, 5.0)
         """How often the unread count is asked for."""
         self._last_input = time.monotonic()
@@ -173,7 +174,26 @@ class OptuiApp(Timekeeping):
         self.services.client.on_reachability(self._reachability_changed)
         self.services.client.on_activity(self._show_busy)
         self.services.cache.on_stale(lambda saved_at: self.note_data(stale=True, saved_at=saved_at))
+        self._started = False
+        self._open_my_work()
+
+    @work(group="app-first-screen", exit_on_error=False)
+    async def _open_my_work(self) -> None:
+        # the disk has been reading My work since start-up: a few milliseconds more and the
+        # first frame shows the data instead of a loading frame replaced a moment later
+        await self.services.my_work_preloaded(at_most=0.2)
         self.push_screen(MyWorkScreen())
+
+    def first_screen_painted(self) -> None:
+        """My work has painted its cached data (or found none): now the rest of start-up.
+
+        Until then nothing else competes with that first paint: the connection is built and
+        the user, projects, unread count and timer are asked for only after it.
+        """
+        if self._started:
+            return
+        self._started = True
+        self.services.client.prepare()
         self.load_user()
         self.load_projects_quietly()
         self.poll_unread()

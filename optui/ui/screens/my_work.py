@@ -4,6 +4,7 @@ watch, and how many notifications wait. The default screen after connecting.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections.abc import Sequence
 from typing import ClassVar
@@ -73,6 +74,7 @@ class MyWorkScreen(WorkPackageActions):
         self.table.empty_text = "Nothing assigned to you or watched by you is open."
         self.table.sort_column = None  # grouped by due date here, not sorted by a column
         self._loaded = False
+        self._first_done = False
 
     def compose_body(self) -> ComposeResult:
         yield self.summary
@@ -82,17 +84,28 @@ class MyWorkScreen(WorkPackageActions):
         self.table.today = self.optui.today()
         self.summary.update(Content.styled("My work", "bold"))
         self.table.focus()
-        self.table.loading = True
+        cached = self.services.peek_my_work()  # read from disk during start-up, if it was quick
+        if cached is not None:
+            self.show(cached)
+        else:
+            self.table.loading = True
         self.load()
         self.set_interval(self.optui.refresh_seconds, self.refresh_quietly)
 
     @work(exclusive=True, group="my-load", exit_on_error=False)
     async def load(self, force: bool = False) -> None:
-        if not self._loaded:
-            cached = await self.services.cached_my_work()
-            if cached is not None:  # a warm start paints the last known data at once
-                self.table.loading = False
-                self.show(cached)
+        if not self._first_done:
+            if not self._loaded:
+                cached = await self.services.cached_my_work()
+                if cached is not None:  # a warm start paints the last known data at once
+                    self.table.loading = False
+                    self.show(cached)
+            if self._loaded:  # let the cached data reach the screen before anything else
+                painted = asyncio.Event()
+                self.call_after_refresh(painted.set)
+                await painted.wait()
+            self._first_done = True
+            self.optui.first_screen_painted()
         try:
             mine = await self.services.my_work(force=force)
         except ApiError as error:

@@ -57,6 +57,20 @@ def time_to_marker(command: str, marker: str, env: str = "", timeout: float = 30
         raise TimeoutError(f"{marker!r} did not appear within {timeout} s")
     finally:
         subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
+        _wait_for_demo_children()
+
+
+def _wait_for_demo_children(timeout: float = 15.0) -> None:
+    """Let the demo server of `optui --demo` end (it stops when optui is gone) before the next
+    run starts, so that no run shares the machine with the last one's leftovers."""
+    deadline = time.perf_counter() + timeout
+    while time.perf_counter() < deadline:
+        found = subprocess.run(
+            ["pgrep", "-f", "demo-server.*--exit-with-stdin"], capture_output=True
+        )
+        if found.returncode != 0:
+            return
+        time.sleep(0.02)
 
 
 MARKER = "assigned, "

@@ -289,6 +289,10 @@ def _run_app(args: argparse.Namespace) -> int:
         from optui import paths
         from optui.demo.process import spawn_demo_server
 
+        # imported before the child starts: both at once on two cores measured slower
+        # (bench/startup.py) than the child's start-up beside the UI's first frame
+        from optui.ui.app import OptuiApp
+
         try:
             # a child process opens the demo's data on another core while this one starts the
             # UI; requests made before it serves wait in the socket's queue

@@ -143,6 +143,8 @@ async def shoot(
     async with app.run_test(size=size) as pilot:
         await steps(pilot)
         path = HERE / f"{name}-{size[0]}x{size[1]}{suffix}.svg"
+        await pilot.pause(0.1)  # a tab's underline slides over: start 20 ms late, 300 ms long
+        await pilot.wait_for_animation()
         path.write_text(app.export_screenshot(title=f"optui — {name}"), encoding="utf-8")
     return path
 

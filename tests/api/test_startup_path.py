@@ -106,3 +106,47 @@ def test_start_up_does_not_import_httpx() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
     )
     assert result.stdout.strip() == "False"
+
+
+def _collection(elements: list[dict[str, object]]) -> dict[str, object]:
+    return {
+        "_type": "Collection",
+        "total": len(elements),
+        "count": len(elements),
+        "pageSize": 1000,
+        "offset": 1,
+        "_embedded": {"elements": elements},
+    }
+
+
+async def test_my_work_sends_its_requests_together_and_survives_a_server_without_grids() -> None:
+    import asyncio
+
+    import httpx
+
+    waiting: list[str] = []
+    release = asyncio.Event()
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        waiting.append(request.url.path)
+        if len(waiting) == 4:
+            release.set()  # all four are on their way before any is answered
+        await asyncio.wait_for(release.wait(), 5)
+        if request.url.path.endswith("/grids"):
+            return httpx.Response(403, json={"_type": "Error", "message": "Not allowed."})
+        if request.url.path.endswith("/notifications"):
+            return httpx.Response(200, json={**_collection([]), "total": 2})
+        return httpx.Response(200, json=_collection([_wp(7)]))
+
+    client = OpenProjectClient(
+        "http://op.test", Credentials("k"), transport=httpx.MockTransport(handler)
+    )
+    services = Services(client, ApiCache())
+    mine = await services.my_work()
+    assert sorted(waiting) == sorted(
+        ["/api/v3/work_packages", "/api/v3/work_packages", "/api/v3/notifications", "/api/v3/grids"]
+    )
+    assert [wp.id for wp in mine.assigned] == [7]
+    assert mine.unread == 2
+    assert mine.widgets == ()  # no My page layout: the default order
+    await services.aclose()

@@ -48,5 +48,8 @@ def test_saved_board(demo: DemoServer, snap_compare: SnapCompare) -> None:
             if getattr(pilot.app.screen, "current_tab", "").startswith("saved-"):
                 break
         await settle(pilot)
+        # the tab's underline slides over (set off 20 ms after the switch, for 300 ms)
+        await pilot.pause(0.1)
+        await pilot.wait_for_animation()
 
     assert snap_compare(make_app(demo), terminal_size=(120, 40), run_before=open_board)

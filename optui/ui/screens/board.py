@@ -256,7 +256,8 @@ class BoardScreen(WorkPackageActions):
             tab_id = f"saved-{saved.id}"
             if tab_id not in self.saved:
                 self.saved[tab_id] = saved
-                self.tabs.add_tab(Tab(Content(clean(f"▦ {saved.name}")), id=tab_id))
+                # mounted before one is activated: the underline is placed from its region
+                await self.tabs.add_tab(Tab(Content(clean(f"▦ {saved.name}")), id=tab_id))
         wanted, self.saved_name = self.saved_name, None
         if wanted and not self.open_saved(wanted):
             names = ", ".join(b.name for b in boards) or "none"

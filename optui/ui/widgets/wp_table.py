@@ -196,7 +196,7 @@ class WorkPackageTable(ScrollView, can_focus=True):
         """Replace the rows; the cursor stays on `keep` (a work package href) when present."""
         self.source = source
         self._requested.clear()
-        self.virtual_size = Size(self.size.width, source.count + 1)
+        self._size_to(source.count)
         target = source.index_of(keep) if keep else None
         if target is None:
             target = self._skip_headers(min(self.cursor, max(source.count - 1, 0)), 1)
@@ -208,7 +208,7 @@ class WorkPackageTable(ScrollView, can_focus=True):
         self.source.pages[offset] = tuple(items)
         if total != self.source.total:
             self.source.total = total
-            self.virtual_size = Size(self.size.width, self.source.count + 1)
+            self._size_to(self.source.count)
         self._requested.discard(offset)
         self.refresh()
         self._announce()
@@ -362,7 +362,12 @@ class WorkPackageTable(ScrollView, can_focus=True):
             position += cells + 1
 
     def on_resize(self, event: events.Resize) -> None:
-        self.virtual_size = Size(event.size.width, self.source.count + 1)
+        self._size_to(self.source.count)
+
+    def _size_to(self, count: int) -> None:
+        # as wide as the room left of the scrollbar gutter: the rows are cut to fit, so the
+        # table never scrolls sideways (the widget's own width would let it by the gutter)
+        self.virtual_size = Size(self.scrollable_content_region.width, count + 1)
 
     def on_focus(self) -> None:
         self.refresh()

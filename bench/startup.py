@@ -4,8 +4,9 @@ Runs each command in a detached tmux session (120x40) and polls the screen until
 text appears; a bare Textual app (Header, a 50-row DataTable, Footer) is timed the same way as
 the floor. Two optui cases: `optui --demo` (which starts the demo server as its child process)
 and `optui` against a demo server already running (what using a real instance costs the
-client). Both are warm starts: an earlier run filled the disk cache. Prints medians and every
-run. Needs tmux.
+client), once answering at once and once after 1.5 s (the cached data is painted before the
+server answers). Warm starts: the first run of each fills the disk cache and is reported on its
+own. Prints medians and every run. Needs tmux.
 Usage: python bench/startup.py [runs]
 """
 
@@ -91,6 +92,30 @@ def main() -> None:
         subprocess.run(["tmux", "kill-session", "-t", anchor], capture_output=True)
 
 
+def _against_server(
+    python: str, tmp: str, env: str, name: str, runs: int, *server_args: str
+) -> tuple[float, list[float]]:
+    """A first (cold) run against a demo server in its own process, then `runs` warm ones."""
+    server = subprocess.Popen(
+        [python, "-m", "optui", "demo-server", "--data", f"{tmp}/{name}", *server_args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        stdin=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        assert server.stdout is not None
+        url = server.stdout.readline().split()[-1]
+        key = server.stdout.readline().split()[-1]
+        remote_env = f"{env} OPENPROJECT_URL={url} OPENPROJECT_API_KEY={key}"
+        cold = time_to_marker(f"{python} -m optui", MARKER, remote_env)
+        warm = [time_to_marker(f"{python} -m optui", MARKER, remote_env) for _ in range(runs)]
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    return cold, warm
+
+
 def _compare(runs: int) -> None:
     python = sys.executable
     with tempfile.TemporaryDirectory() as tmp:
@@ -100,32 +125,24 @@ def _compare(runs: int) -> None:
         # the first run seeds the demo database; later runs open the persisted one
         seeded = time_to_marker(f"{python} -m optui --demo", MARKER, env)
         demo_runs = [time_to_marker(f"{python} -m optui --demo", MARKER, env) for _ in range(runs)]
-        server = subprocess.Popen(
-            [python, "-m", "optui", "demo-server", "--data", f"{tmp}/server"],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            stdin=subprocess.DEVNULL,
-            text=True,
-        )
-        try:
-            assert server.stdout is not None
-            url = server.stdout.readline().split()[-1]
-            key = server.stdout.readline().split()[-1]
-            remote_env = f"{env} OPENPROJECT_URL={url} OPENPROJECT_API_KEY={key}"
-            remote = [time_to_marker(f"{python} -m optui", MARKER, remote_env) for _ in range(runs)]
-        finally:
-            server.terminate()
-            server.wait(timeout=20)
+        cold, remote = _against_server(python, tmp, env, "server", runs)
+        slow_cold, slow = _against_server(python, tmp, env, "slow", runs, "--latency", "1.5")
         floor = [time_to_marker(f"{python} {bare}", "row 20 ready") for _ in range(runs)]
     median_floor = statistics.median(floor)
     print(f"optui --demo, first run (seeds the demo data): {seeded * 1000:.0f} ms")
+    print(f"optui against a running server, first run (empty disk cache): {cold * 1000:.0f} ms")
+    print(
+        "optui against a server answering after 1.5 s, first run (empty disk cache): "
+        f"{slow_cold * 1000:.0f} ms"
+    )
     for name, times in (
         ("optui --demo (server in a child process)", demo_runs),
         ("optui against a running server", remote),
+        ("optui against a server answering after 1.5 s", slow),
     ):
         median = statistics.median(times)
         print(
-            f"{name} to painted My work, median of {runs}: {median * 1000:.0f} ms "
+            f"{name}, warm, to painted My work, median of {runs}: {median * 1000:.0f} ms "
             f"({median / median_floor:.2f}x the floor)  [{_ms(times)}]"
         )
     print(

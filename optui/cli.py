@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import getpass
 import os
 import sys
@@ -344,10 +345,16 @@ def _run_app(args: argparse.Namespace) -> int:
 
     from optui.ui.app import OptuiApp
 
+    app = OptuiApp(services, profile_name=label, warning=warning, connector=connector, **settings)
+    if server is not None:
+
+        def server_ended(why: str) -> None:
+            with contextlib.suppress(RuntimeError):  # the app is not running (yet, or any more)
+                app.call_from_thread(app.server_process_ended, secrets.redact(why))
+
+        server.on_exit(server_ended)
     try:
-        OptuiApp(
-            services, profile_name=label, warning=warning, connector=connector, **settings
-        ).run()
+        app.run()
     finally:
         connector.close()
         if server is not None:

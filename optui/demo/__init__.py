@@ -227,7 +227,13 @@ def serve_foreground(
     show(f"optui demo server on {listen_url(listening)}", flush=True)
     show(f"API key: {key}", flush=True)
     show(f"data: {data_dir}", flush=True)
-    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off")
+    config = uvicorn.Config(
+        app,
+        log_level="warning",
+        access_log=False,
+        lifespan="off",
+        timeout_graceful_shutdown=3,  # a hanging request (--hang) must not hold a stop
+    )
     server = uvicorn.Server(config)
     if exit_with_stdin:
         import sys

@@ -10,8 +10,11 @@ messages go to a log file, never to the terminal the UI draws on.
 from __future__ import annotations
 
 import contextlib
+import os
 import subprocess
 import sys
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,6 +30,7 @@ class DemoProcess:
     data_dir: Path
     log_path: Path
     process: subprocess.Popen[bytes] = field(repr=False)
+    _stopping: bool = field(default=False, repr=False)
 
     def failure(self) -> str | None:
         """Why the server ended on its own (its last log line), or None while it runs or
@@ -41,8 +45,19 @@ class DemoProcess:
         last = next((line.strip() for line in reversed(lines) if line.strip()), "")
         return f"exit status {code}" + (f": {last}" if last else "")
 
+    def on_exit(self, listener: Callable[[str], None]) -> None:
+        """Call `listener(why)` (from a thread) if the server ends before `stop()` is called."""
+
+        def watch() -> None:
+            self.process.wait()
+            if not self._stopping:
+                listener(self.failure() or f"exit status {self.process.returncode}")
+
+        threading.Thread(target=watch, name="optui-demo-watch", daemon=True).start()
+
     def stop(self, timeout: float = 10.0) -> None:
         """Close its stdin (it stops serving), wait, and kill it if it does not end."""
+        self._stopping = True
         if self.process.stdin is not None:
             with contextlib.suppress(OSError):
                 self.process.stdin.close()
@@ -71,9 +86,12 @@ def spawn_demo_server(data_dir: Path, *, log_path: Path, reset: bool = False) ->
     ]
     if reset:
         command.append("--reset")
-    log_path.parent.mkdir(parents=True, exist_ok=True)
+    log_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     try:
-        with open(log_path, "ab") as log:
+        # 0600 like every file optui writes (a server's errors may quote requests)
+        with os.fdopen(
+            os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600), "ab"
+        ) as log:
             process = subprocess.Popen(
                 command,
                 stdin=subprocess.PIPE,

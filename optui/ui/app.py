@@ -28,6 +28,7 @@ from optui.ui.screens.my_work import MyWorkScreen
 from optui.ui.theme import THEME_ALIASES, THEMES, theme_name
 from optui.ui.timekeeping import Timekeeping
 from optui.ui.widgets.command_line import CommandLine
+from optui.ui.widgets.status_bar import StatusBar
 
 if TYPE_CHECKING:
     from optui.ui.screens.projects import ProjectsScreen
@@ -228,6 +229,10 @@ class OptuiApp(Timekeeping):
             self.notify("Connected to the server again.", markup=False)
         was_offline = self.connection == "offline"
         self.connection = "online" if reachable else "offline"
+        if reachable and was_offline:
+            # the age of the offline data no longer describes the screen: screens reload now
+            self.data_time = 0.0
+            self.data_stale = False
         if not reachable:
             if not self._outage_reported:
                 self._outage_reported = True
@@ -240,6 +245,19 @@ class OptuiApp(Timekeeping):
             self.probe()
         elif was_offline:
             self.screen.post_message(ConnectionChanged(online=True))
+
+    def server_process_ended(self, why: str) -> None:
+        """The server optui started itself (`--demo`) has ended: say so, and what to do."""
+        self.warning = "the demo server stopped: quit and run optui --demo again"
+        self.notify(
+            f"The demo server stopped ({why}). Quit (q) and run optui --demo again; "
+            "unsaved forms are kept as drafts.",
+            severity="error",
+            markup=False,
+            timeout=30,
+        )
+        for bar in self.screen.query(StatusBar):
+            bar.refresh_status()
 
     def note_data(self, *, stale: bool, saved_at: float) -> None:
         """A screen shows data fetched at `saved_at`; the status bar tells its age."""

@@ -13,6 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from optui.demo import DemoServer
 from optui.demo.process import spawn_demo_server
 
 
@@ -146,3 +147,44 @@ def _cmdline(pid: int) -> str:
         return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
     except OSError:
         return ""
+
+
+def test_the_parent_hears_when_its_server_ends_but_not_when_it_stops_it(tmp_path: Path) -> None:
+    import threading
+
+    heard: list[str] = []
+    ended = threading.Event()
+
+    def listener(why: str) -> None:
+        heard.append(why)
+        ended.set()
+
+    killed = spawn_demo_server(tmp_path / "a", log_path=tmp_path / "a.log")
+    killed.on_exit(listener)
+    killed.process.send_signal(signal.SIGKILL)
+    assert ended.wait(15)
+    assert heard == [f"exit status {-signal.SIGKILL}"]
+    killed.stop()
+
+    heard.clear()
+    stopped = spawn_demo_server(tmp_path / "b", log_path=tmp_path / "b.log")
+    stopped.on_exit(listener)
+    stopped.stop()
+    time.sleep(0.3)
+    assert heard == []  # a stop asked for is not news
+    assert (tmp_path / "b.log").stat().st_mode & 0o777 == 0o600
+
+
+async def test_the_app_says_its_demo_server_stopped(demo: DemoServer) -> None:
+    from optui.ui.widgets.status_bar import StatusBar
+    from tests.ui.conftest import make_app
+
+    app = make_app(demo)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        app.server_process_ended("exit status -9")
+        await pilot.pause()
+        bar = str(app.screen.query_one(StatusBar).render())
+        assert "the demo server stopped: quit and run optui --demo again" in bar
+        said = [notification.message for notification in app._notifications]
+        assert any("The demo server stopped (exit status -9)" in text for text in said)

@@ -60,3 +60,53 @@ async def test_offline_start_shows_cached_projects_and_comes_back(tmp_path: Path
             assert any("Connected to the server again." in n.message for n in app._notifications)
         finally:
             again.stop()
+
+
+async def test_screens_never_seen_say_they_could_not_load_while_offline(tmp_path: Path) -> None:
+    """Offline, a screen with nothing cached says why it is empty: not "No work packages.",
+    not "Loading…" for ever, not a blank page, and not another list's rows."""
+    from optui.ui.screens.board import BoardScreen
+    from optui.ui.screens.detail import DetailScreen
+    from optui.ui.screens.timesheet import TimesheetScreen
+    from optui.ui.screens.work_packages import WorkPackagesScreen
+
+    server = start_demo_server(tmp_path / "data", today=TODAY)
+    app = make_app(server)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        server.stop()
+
+        async def command(line: str) -> None:
+            await pilot.press("colon", *line, "enter")
+            await settle(pilot)
+
+        await command("project demo-project")
+        listing = app.screen
+        assert isinstance(listing, WorkPackagesScreen)
+        assert listing.table.source.count == 0
+        assert listing.table.failure_text.startswith("Not loaded: Cannot reach the server")
+        line = listing.table.render_line(1).text
+        assert "Not loaded: Cannot reach the server" in line
+        assert "No work packages" not in line
+
+        await command("board")
+        board = app.screen
+        assert isinstance(board, BoardScreen)
+        assert board.view.empty_text.startswith("Not loaded: Cannot reach the server")
+        assert "r tries again" in board.view.render_line(0).text
+
+        await pilot.press("escape")
+        await settle(pilot)
+        await command("time")
+        sheet = app.screen
+        assert isinstance(sheet, TimesheetScreen)
+        assert "Not loaded: Cannot reach the server" in text_of(sheet.legend)
+        assert "Timesheet · week" in text_of(sheet.title_line)
+
+        await pilot.press("escape")
+        await settle(pilot)
+        await command("wp 222")
+        detail = app.screen
+        assert isinstance(detail, DetailScreen)
+        assert text_of(detail.header) == "Not loaded"
+        assert "Not loaded: Cannot reach the server" in text_of(detail.notice)

@@ -201,6 +201,10 @@ class BoardScreen(WorkPackageActions):
             return
         except ApiError as error:
             self.post_message(ApiFailed(error))
+            if tab == self.current_tab and self.board is None:  # not "Loading…" for ever
+                self.view.empty_text = one_line(f"Not loaded: {error} r tries again.")
+                self.view.refresh()
+                self._show_title()
             return
         if tab != self.current_tab:
             return  # another board was chosen meanwhile
@@ -302,6 +306,7 @@ class BoardScreen(WorkPackageActions):
         self.view.empty_text = "Loading…"
         self.view.board = None
         self.view.refresh()
+        self._show_title()  # not the last board's card count
         if self.is_mounted:
             self.load()
         self.view.focus()

@@ -50,28 +50,30 @@ HIDDEN_FIELDS = frozenset(
 """Schema properties the detail view shows elsewhere, or never."""
 FIRST_FIELDS = ("type", "status", "priority", "assignee", "responsible")
 """Shown first whatever the schema's groups say, as the web UI's header does."""
-FALLBACK_ORDER = (
-    "type",
-    "status",
-    "assignee",
-    "responsible",
-    "priority",
-    "version",
-    "category",
-    "project",
-    "parent",
-    "startDate",
-    "dueDate",
-    "date",
-    "duration",
-    "estimatedTime",
-    "remainingTime",
-    "spentTime",
-    "percentageDone",
-    "author",
-    "createdAt",
-    "updatedAt",
-)
+FALLBACK_FIELDS: dict[str, tuple[str, str]] = {
+    "type": ("Type", ""),
+    "status": ("Status", ""),
+    "assignee": ("Assignee", ""),
+    "responsible": ("Accountable", ""),
+    "priority": ("Priority", ""),
+    "version": ("Version", ""),
+    "category": ("Category", ""),
+    "project": ("Project", ""),
+    "parent": ("Parent", ""),
+    "startDate": ("Start date", "Date"),
+    "dueDate": ("Finish date", "Date"),
+    "date": ("Date", "Date"),
+    "duration": ("Duration", "Duration"),
+    "estimatedTime": ("Work", "Duration"),
+    "remainingTime": ("Remaining work", "Duration"),
+    "spentTime": ("Spent time", "Duration"),
+    "percentageDone": ("% Complete", "Integer"),
+    "author": ("Author", ""),
+    "createdAt": ("Created on", "DateTime"),
+    "updatedAt": ("Updated on", "DateTime"),
+}
+"""Labels and types of the core fields, for when the schema is not (yet) at hand: offline, or
+a server that would not send it (the web UI's English names)."""
 
 
 def value_text(resource: Resource, name: str, field: dict[str, Any]) -> str:
@@ -109,8 +111,8 @@ def field_rows(resource: Resource, schema: Resource | None) -> list[tuple[str, s
     """(label, value) pairs in the schema's order; labels from the schema (custom fields too)."""
     if schema is None:
         return [
-            (name, value_text(resource, name, {}))
-            for name in FALLBACK_ORDER
+            (label, value_text(resource, name, {"type": kind} if kind else {}))
+            for name, (label, kind) in FALLBACK_FIELDS.items()
             if name in resource.data or resource.has_link(name)
         ]
     order: list[str] = []
@@ -120,8 +122,8 @@ def field_rows(resource: Resource, schema: Resource | None) -> list[tuple[str, s
         for attribute in attributes if isinstance(attributes, list) else []:
             if isinstance(attribute, str) and attribute not in order:
                 order.append(attribute)
-    rest = [key for key in schema.data if key not in order and not key.startswith("_")]
     order = [*FIRST_FIELDS, *(name for name in order if name not in FIRST_FIELDS)]
+    rest = [key for key in schema.data if key not in order and not key.startswith("_")]
     rows: list[tuple[str, str]] = []
     for name in order + rest:
         field = schema.get(name)
@@ -262,6 +264,9 @@ class DetailScreen(DetailCollaboration):
             return
         except ApiError as error:
             self.post_message(ApiFailed(error))
+            if self.work_package is None:  # nothing known: say so, not "Loading…" for ever
+                self.header.update(Content("Not loaded"))
+                self.say(f"Not loaded: {error} r tries again.")
             return
         self.load_schema()
         self.load_activity(force)

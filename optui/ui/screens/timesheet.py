@@ -66,6 +66,8 @@ class TimesheetScreen(OptuiScreen):
             id="timesheet-table", cursor_type="cell", zebra_stripes=True
         )
         self.legend = Static(id="timesheet-legend")
+        self._shown_week: dt.date | None = None
+        """The week whose rows are on screen."""
 
     def compose_body(self) -> ComposeResult:
         yield self.title_line
@@ -95,6 +97,8 @@ class TimesheetScreen(OptuiScreen):
             holidays = await self.services.non_working_days(monday, sunday)
         except ApiError as error:
             self.post_message(ApiFailed(error))
+            if monday == self.monday and self._shown_week != monday:
+                self._not_loaded(error)  # never a blank screen, nor last week's rows
             return
         finally:
             self.table.loading = False
@@ -105,6 +109,7 @@ class TimesheetScreen(OptuiScreen):
         self.show()
 
     def show(self) -> None:
+        self._shown_week = self.monday
         keep = self.table.cursor_coordinate
         days = self.days
         table = self.table
@@ -153,6 +158,18 @@ class TimesheetScreen(OptuiScreen):
         if keep.row < table.row_count and keep.column < len(table.columns):
             table.cursor_coordinate = keep
         self._show_title(sum(totals))
+
+    def _not_loaded(self, error: ApiError) -> None:
+        self.table.clear(columns=True)
+        self.rows = []
+        monday, sunday = self.days[0], self.days[-1]
+        self.title_line.update(
+            Content.assemble(
+                Content.styled(f"Timesheet · week {monday.isocalendar().week}", "bold"),
+                Content(f"  {monday.isoformat()} to {sunday.isoformat()}"),
+            )
+        )
+        self.legend.update(Content(one_line(f"Not loaded: {error} r tries again.")))
 
     def _show_title(self, total: float) -> None:
         monday, sunday = self.days[0], self.days[-1]

@@ -105,6 +105,8 @@ class WorkPackagesScreen(WorkPackageActions):
         self.table = WorkPackageTable(id="wp-table", today=None)
         self.message_line = Static(id="list-message")
         self._loaded = False
+        self._shown: ListSpec | None = None
+        """The list whose rows are on screen (None before the first, or after a failure)."""
 
     def compose_body(self) -> ComposeResult:
         yield self.title_line
@@ -151,6 +153,7 @@ class WorkPackagesScreen(WorkPackageActions):
     async def load(self, force: bool = False) -> None:
         spec = self._effective_spec()
         keep = self.table.highlighted.href if self.table.highlighted else None
+        other = spec != self._shown  # another list than the rows on screen (a view, a filter)
         if not self._loaded:
             self.table.loading = True
         try:
@@ -162,7 +165,7 @@ class WorkPackagesScreen(WorkPackageActions):
                 )
                 self._show_grouped(everything, spec, keep)
             else:
-                if not self._loaded:
+                if other:
                     cached = await self.services.cached_page(spec)
                     if cached is not None:  # paint the last known rows, then revalidate
                         self.table.show_source(
@@ -172,6 +175,7 @@ class WorkPackagesScreen(WorkPackageActions):
                                 pages={1: cached.items},
                             )
                         )
+                        self._shown = spec
                         self.table.loading = False
                 first = await self.services.page(spec, 1, force=force)
                 source = RowSource(
@@ -180,18 +184,25 @@ class WorkPackagesScreen(WorkPackageActions):
                 self.table.show_source(source, keep=keep)
                 self._show_title(first.total)
             self._loaded = True
+            self._shown = spec
             self.say("")
         except InvalidInput as error:
             if error.is_bad_query:
                 self.filter_bar.show_error(str(error))
             else:
-                self.post_message(ApiFailed(error))
+                self._failed(spec, error)
         except NotFound:
             self.say("This project does not exist or is not visible to you.")
         except ApiError as error:
-            self.post_message(ApiFailed(error))
+            self._failed(spec, error)
         finally:
             self.table.loading = False
+
+    def _failed(self, spec: ListSpec, error: ApiError) -> None:
+        self.post_message(ApiFailed(error))
+        if spec != self._shown:  # never leave another list's rows under this one's title
+            self._shown = None
+            self.table.show_failure(f"Not loaded: {error} r tries again.")
 
     async def _reload_all(self, spec: ListSpec) -> ListPage:
         self.services.invalidate_list(spec)

@@ -187,13 +187,22 @@ class WorkPackageTable(ScrollView, can_focus=True):
         """The API sort key the header marks; None for lists sorted by optui itself."""
         self.sort_descending = True
         self.empty_text = "No work packages."
+        self.failure_text = ""
+        """Shown instead of `empty_text` when the rows could not be loaded."""
         self.today = today
         self._requested: set[int] = set()
 
     # data
 
+    def show_failure(self, text: str) -> None:
+        """No rows, and why: the list could not be loaded (and nothing was cached)."""
+        self.show_source(RowSource(total=0))
+        self.failure_text = text
+        self.refresh()
+
     def show_source(self, source: RowSource, *, keep: str | None = None) -> None:
         """Replace the rows; the cursor stays on `keep` (a work package href) when present."""
+        self.failure_text = ""
         self.source = source
         self._requested.clear()
         self._size_to(source.count)
@@ -238,7 +247,8 @@ class WorkPackageTable(ScrollView, can_focus=True):
         if index >= self.source.count:
             if self.source.count == 0 and y == 1:
                 style = self.get_component_rich_style("wp-table--loading")
-                return Strip([Segment(fit(" " + self.empty_text, width), style)])
+                text = self.failure_text or self.empty_text
+                return Strip([Segment(fit(" " + one_line(text), width), style)])
             return Strip.blank(width, self.rich_style)
         line = self.source.line(index)
         if line is None:

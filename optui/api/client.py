@@ -187,7 +187,10 @@ class OpenProjectClient:
         json_body: Any = None,
         content: str | None = None,
         content_type: str = "application/json",
+        retried: bool = False,
     ) -> httpx.Response:
+        """One request. `retried`: a failure to connect will be tried again, so it does not
+        (yet) count as the server being unreachable (no offline/online flicker on a drop)."""
         headers: dict[str, str] = {}
         data: bytes | None = None
         if method != "GET":
@@ -208,7 +211,8 @@ class OpenProjectClient:
             problem = _transport_problem(error)
             if problem is None:
                 raise
-            self._set_reachable(False)
+            if not retried:
+                self._set_reachable(False)
             raise ServerUnreachable(problem, method=method, url=self._url(path)) from error
         finally:
             self._set_in_flight(self.in_flight - 1)
@@ -220,13 +224,17 @@ class OpenProjectClient:
     def _url(self, path: str) -> str:
         return path if path.startswith("http") else self.base_url + path
 
-    async def _with_retries(self, call: Callable[[], Awaitable[httpx.Response]]) -> httpx.Response:
+    async def _with_retries(
+        self, call: Callable[[bool], Awaitable[httpx.Response]]
+    ) -> httpx.Response:
+        """`call(retried)`: `retried` is True while a failure will be tried again."""
         attempt = 0
         while True:
+            will_retry = attempt + 1 < self.retry.attempts
             try:
-                return await call()
+                return await call(will_retry)
             except (RateLimited, ServerFailure, ServerUnreachable) as error:
-                if attempt + 1 >= self.retry.attempts:
+                if not will_retry:
                     raise
                 retry_after = error.retry_after if isinstance(error, RateLimited) else None
                 await self._sleep(self.retry.delay(attempt, retry_after))
@@ -235,7 +243,9 @@ class OpenProjectClient:
     async def get(self, path: str, params: Mapping[str, Any] | None = None) -> Resource:
         """GET a HAL resource (retried with backoff: GETs are idempotent)."""
         encoded = _encode(params)
-        response = await self._with_retries(lambda: self._send("GET", path, params=encoded))
+        response = await self._with_retries(
+            lambda retried: self._send("GET", path, params=encoded, retried=retried)
+        )
         return Resource(_decode(response))
 
     async def ping(self) -> None:
@@ -245,7 +255,7 @@ class OpenProjectClient:
     async def validate_form(self, path: str, payload: Mapping[str, Any]) -> Resource:
         """POST to a `/form` endpoint: it saves nothing, so it may be retried."""
         response = await self._with_retries(
-            lambda: self._send("POST", path, json_body=dict(payload))
+            lambda retried: self._send("POST", path, json_body=dict(payload), retried=retried)
         )
         return Resource(_decode(response))
 

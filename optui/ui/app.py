@@ -141,12 +141,13 @@ class OptuiApp(Timekeeping):
         self._register_commands()
         self.profile_label = profile_name
         self._outage_reported = False
+        self._last_error: tuple[str, float] = ("", 0.0)
         self._started = False
         self.unread_seconds = max(unread_seconds, 5.0)
         """How often the unread count is asked for."""
         self._last_input = time.monotonic()
         self.probe_delay = 1.0
-        """First wait of the offline probe, doubled up to 60 s (tests shorten it)."""
+        """First wait of the offline probe, doubled up to 30 s (tests shorten it)."""
         self.warning = warning
         """A standing warning for the status bar (TLS checks off)."""
 
@@ -267,14 +268,15 @@ class OptuiApp(Timekeeping):
 
     @work(exclusive=True, group="poll-probe", exit_on_error=False)
     async def probe(self) -> None:
-        """While offline: try the server with backoff (1 s up to 60 s) until it answers."""
+        """While offline: try the server with backoff (1 s up to 30 s) until it answers: a
+        server back after a long outage is noticed within half a minute."""
         delay = self.probe_delay
         while self.connection == "offline":
             await asyncio.sleep(delay)
             try:
                 await self.services.client.ping()
             except ApiError:
-                delay = min(delay * 2, 60.0)
+                delay = min(delay * 2, 30.0)
 
     @work(exclusive=True, group="poll-unread", exit_on_error=False)
     async def poll_unread(self) -> None:
@@ -580,7 +582,12 @@ class OptuiApp(Timekeeping):
                     )
                 )
             return
-        self.notify(str(error), severity="error", markup=False, timeout=8)
+        text = str(error)
+        now = time.monotonic()
+        if self._last_error[0] == text and now - self._last_error[1] < 8:
+            return  # the same failure from several loads at once: one toast, not a stack
+        self._last_error = (text, now)
+        self.notify(text, severity="error", markup=False, timeout=8)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """The backstop: an unexpected error in any worker is shown, the app stays up."""

@@ -283,3 +283,32 @@ async def test_wrong_key_is_unauthenticated(demo: DemoServer) -> None:
     async with client:
         with pytest.raises(Unauthenticated):
             await client.get("/api/v3/users/me")
+
+
+async def test_a_dropped_connection_that_a_retry_overcomes_is_not_an_outage() -> None:
+    calls = 0
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        nonlocal calls
+        calls += 1
+        if calls == 1:
+            raise httpx.RemoteProtocolError("dropped", request=request)
+        return httpx.Response(200, json={"_type": "Root"})
+
+    client = make_client(handler)
+    seen: list[bool] = []
+    client.on_reachability(seen.append)
+    await client.get("/api/v3")
+    assert calls == 2
+    assert seen == [True]  # never "offline" in between: no offline/online toasts
+
+    def refuse(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("connection refused", request=request)
+
+    down = make_client(refuse)
+    down.on_reachability(seen.append)
+    with pytest.raises(ServerUnreachable):
+        await down.get("/api/v3")
+    assert seen == [True, False]  # said once, when the last attempt failed
+    await client.aclose()
+    await down.aclose()

@@ -110,3 +110,38 @@ async def test_screens_never_seen_say_they_could_not_load_while_offline(tmp_path
         assert isinstance(detail, DetailScreen)
         assert text_of(detail.header) == "Not loaded"
         assert "Not loaded: Cannot reach the server" in text_of(detail.notice)
+
+
+async def test_a_form_that_could_not_load_offline_loads_when_the_server_is_back(
+    tmp_path: Path,
+) -> None:
+    from optui.ui.screens.form import FormScreen
+
+    data = tmp_path / "data"
+    server = start_demo_server(data, today=TODAY)
+    port = int(server.url.rsplit(":", 1)[1])
+    app = make_app(server)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("colon", *"wp 5", "enter")
+        await settle(pilot)
+        server.stop()
+        await pilot.press("e")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        assert not form._form_loaded
+        assert "It loads when the server answers again." in str(form.status.render())
+        again = start_demo_server(data, port=port, today=TODAY)
+        try:
+            for _ in range(300):
+                await asyncio.sleep(0.02)
+                if form._form_loaded:
+                    break
+            assert form._form_loaded  # no esc and e needed
+            await settle(pilot)
+            toasts = [n.message for n in app._notifications]
+            # the failures of that moment made one toast each, not a stack of the same
+            assert len(toasts) == len(set(toasts))
+        finally:
+            again.stop()

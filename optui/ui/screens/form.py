@@ -31,7 +31,7 @@ from optui.api import (
 from optui.api.models import Project, WorkPackage
 from optui.api.schema import AllowedValue, FormState, Value
 from optui.drafts import Draft, DraftStore, edit_key, new_key
-from optui.ui.messages import ApiFailed
+from optui.ui.messages import ApiFailed, ConnectionChanged
 from optui.ui.safe import clean, one_line
 from optui.ui.screens.base import OptuiScreen
 from optui.ui.screens.confirm import ConfirmScreen
@@ -95,6 +95,7 @@ class FormScreen(OptuiScreen):
         self._answer_lost = False
         """A save whose answer never came: the next attempt checks the server first."""
         self._drafts: DraftStore | None = None
+        self._form_loaded = False
 
     @property
     def is_new(self) -> bool:
@@ -118,17 +119,28 @@ class FormScreen(OptuiScreen):
 
     # loading
 
+    @on(ConnectionChanged)
+    def load_when_back(self, event: ConnectionChanged) -> None:
+        """A form that could not be loaded (offline) loads when the server is back."""
+        if event.online and not self._form_loaded:
+            self.say("Loading the form…")
+            self.open_form()
+
     @work(exclusive=True, group="form-open", exit_on_error=False)
     async def open_form(self) -> None:
         draft = await asyncio.to_thread(self._find_draft)
         try:
             state = await self._request_form(dict(self.changes))
         except ApiError as error:
-            self.say(f"The form could not be loaded: {error}", error=True)
+            self.say(
+                f"The form could not be loaded: {error} It loads when the server answers again.",
+                error=True,
+            )
             self.post_message(ApiFailed(error))
             return
         self.base = {k: v for k, v in state.values.items() if k not in self.preset}
         await self.show_state(state, rebuild=True)
+        self._form_loaded = True
         if draft is not None and draft.changes:
             question = (
                 f"Restore your unsaved changes from {draft.age_text()}? "

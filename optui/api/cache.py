@@ -18,6 +18,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from optui.api.client import observe
 from optui.api.disk_cache import DiskCache
 from optui.api.errors import ServerUnreachable
 from optui.api.hal import canonical
@@ -152,6 +153,9 @@ class ApiCache:
         task = self._in_flight.get(key)
         if task is None:
             task = asyncio.ensure_future(self._fetch(key, fetch, partial))
+            # every caller may be gone (a screen closed, the app quitting) when it fails: its
+            # error is theirs, not a "Task exception was never retrieved" on the terminal
+            task.add_done_callback(observe)
             self._in_flight[key] = task
         try:
             # shield: a caller that is cancelled (a replaced worker) does not cancel the others

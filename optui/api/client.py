@@ -145,6 +145,7 @@ class OpenProjectClient:
             return self._http
         if self._http_building is None:
             self._http_building = asyncio.ensure_future(asyncio.to_thread(self._build_http))
+            self._http_building.add_done_callback(observe)
         try:
             http = await asyncio.shield(self._http_building)
         except Exception as error:
@@ -160,6 +161,7 @@ class OpenProjectClient:
         wait for it; call from the running loop once the first screen is painted."""
         if self._http is None and self._http_building is None:
             self._http_building = asyncio.ensure_future(asyncio.to_thread(self._build_http))
+            self._http_building.add_done_callback(observe)  # a failure is the next request's
 
     async def aclose(self) -> None:
         if self._http is None and self._http_building is not None:
@@ -320,6 +322,13 @@ class OpenProjectClient:
         for chunk in rest:
             elements.extend(chunk)
         return first, elements
+
+
+def observe(future: asyncio.Future[Any]) -> None:
+    """A done-callback that marks a failure as seen: whoever awaits the future still gets
+    it, and nobody awaiting it is no "exception was never retrieved" on the terminal."""
+    if not future.cancelled():
+        future.exception()
 
 
 def _transport_problem(error: Exception) -> str | None:

@@ -207,7 +207,7 @@ def error_from_response(response: httpx.Response) -> ApiError:
         )
     if status == 429 or (status == 503 and "retry-after" in response.headers):
         wait = retry_after_seconds(response)
-        hint = f" Retrying in {wait:.0f} s." if wait is not None else ""
+        hint = f" It asks to wait {wait:.0f} s." if wait is not None else ""
         return RateLimited(
             f"The server is busy (too many requests).{hint}", retry_after=wait, **context
         )

@@ -110,3 +110,49 @@ async def test_rate_limited_requests_wait_and_then_show_the_data(
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, InboxScreen) and screen.rows  # shown after waiting
+
+
+async def test_a_failed_save_stays_said_while_the_form_is_checked_again(
+    faulty: DemoServer, faults: Faults
+) -> None:
+    """Seen in tmux: 'Not saved: Server error 503…' was replaced within 100-400 ms by the
+    form's hint, so ctrl+s seemed to do nothing."""
+    from tests.ui.test_forms import open_edit_form, type_into
+
+    app = make_app(faulty)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await settle(pilot)
+        form = await open_edit_form(pilot, 5)
+        await type_into(pilot, "subject", "Kept through a 502")
+        await settle(pilot)
+        faults.error_statuses = (502,)
+        faults.error_rate = 1.0
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        said = str(form.status.render())
+        assert said.startswith("Not saved: Server error 502"), said
+        faults.error_rate = 0.0  # the next check of the form succeeds: the failure stays said
+        await pilot.press("end", "!")
+        await pilot.pause(1.0)
+        await settle(pilot)
+        assert str(form.status.render()).startswith("Not saved: Server error 502")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert not isinstance(app.screen, type(form))  # saved and closed
+
+
+async def test_my_work_that_could_not_load_does_not_say_nothing_is_assigned(
+    tmp_path: Path,
+) -> None:
+    from optui.ui.screens.my_work import MyWorkScreen
+
+    server = start_demo_server(tmp_path / "data", today=TODAY)
+    server.stop()
+    app = make_app(server)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, MyWorkScreen)
+        line = screen.table.render_line(1).text
+        assert "Not loaded: Cannot reach the server" in line
+        assert "Nothing assigned" not in line

@@ -96,6 +96,8 @@ class FormScreen(OptuiScreen):
         """A save whose answer never came: the next attempt checks the server first."""
         self._drafts: DraftStore | None = None
         self._form_loaded = False
+        self._unsaved_note = ""
+        """Why the last save failed; said until the next try."""
 
     @property
     def is_new(self) -> bool:
@@ -190,7 +192,12 @@ class FormScreen(OptuiScreen):
         if general:
             self.say(" ".join(general), error=True)
         elif state.commit_href:
-            self.say("ctrl+s saves · esc leaves (changes stay as a draft)")
+            # a failed save stays said until the next try (a check of the form must not
+            # replace it with the hint, or ctrl+s would seem to have done nothing)
+            self.say(
+                self._unsaved_note or "ctrl+s saves · esc leaves (changes stay as a draft)",
+                error=bool(self._unsaved_note),
+            )
         else:
             count = sum(len(v) for v in state.errors.values())
             self.say(f"{count or 'Some'} field(s) need attention before saving.", error=True)
@@ -247,10 +254,12 @@ class FormScreen(OptuiScreen):
         try:
             state = await self._request_form(self.changes)
         except ServerUnreachable as error:
-            self.say(f"{error} Your changes are kept as a draft.", error=True)
+            if not self._unsaved_note:
+                self.say(f"{error} Your changes are kept as a draft.", error=True)
             return
         except ApiError as error:
-            self.say(f"Could not check the form: {error}", error=True)
+            if not self._unsaved_note:
+                self.say(f"Could not check the form: {error}", error=True)
             return
         await self.show_state(state, rebuild=rebuild)
 
@@ -300,7 +309,12 @@ class FormScreen(OptuiScreen):
             self.say(f"{invalid[0].spec.label}: {invalid[0].local_error}", error=True)
             invalid[0].focus_input()
             return
-        if self.state is None or not self.state.commit_href:
+        if self.state is None:
+            self.say(
+                "The form is not loaded yet: it loads when the server answers again.", error=True
+            )
+            return
+        if not self.state.commit_href:
             self.say(
                 "The server does not accept these values yet: see the marked fields.", error=True
             )
@@ -312,6 +326,7 @@ class FormScreen(OptuiScreen):
     async def save(self) -> None:
         assert self.state is not None
         self._saving = True
+        self._unsaved_note = ""
         self.say("Saving…")
         await asyncio.to_thread(self._write_draft)  # whatever happens, the edit is on disk
         try:
@@ -333,23 +348,26 @@ class FormScreen(OptuiScreen):
             return
         except MissingPermission as error:
             self._saving = False
-            self.say(f"Not saved: {error}", error=True)
+            self._not_saved(f"Not saved: {error}")
             return
         except (ServerUnreachable, ServerFailure) as error:
             self._saving = False
             self._answer_lost = isinstance(error, ServerUnreachable)
-            self.say(
+            self._not_saved(
                 f"Not saved: {error} Your changes are kept; ctrl+s tries again "
-                "(optui checks first that nothing was saved twice).",
-                error=True,
+                "(optui checks first that nothing was saved twice)."
             )
             return
         except ApiError as error:
             self._saving = False
-            self.say(f"Not saved: {error}", error=True)
+            self._not_saved(f"Not saved: {error}")
             return
         self._saving = False
         await self.finish(saved)
+
+    def _not_saved(self, text: str) -> None:
+        self._unsaved_note = text
+        self.say(text, error=True)
 
     async def finish(self, saved: WorkPackage) -> None:
         await asyncio.to_thread(self._drafts_delete, self.key)

@@ -248,7 +248,11 @@ class InboxScreen(OptuiScreen):
         shown = self._shown()
         count = plural(sum(r.count for r in shown), "notification")
         mode = "unread" if self.unread_only else "all"
-        words = [f"{mode}: {count} on {plural(len(shown), 'work package')}"]
+        words = (
+            [f"{mode}: {count} on {plural(len(shown), 'work package')}"]
+            if self._loaded
+            else [mode]  # not "0 notifications" before (or without) an answer
+        )
         if self.reason:
             words.append(f"reason: {reason_text(self.reason)}")
         if self.project:

@@ -110,6 +110,8 @@ class MyWorkScreen(WorkPackageActions):
             mine = await self.services.my_work(force=force)
         except ApiError as error:
             self.post_message(ApiFailed(error))
+            if not self._loaded:  # not "Nothing assigned to you…": it is not known
+                self.table.show_failure(f"Not loaded: {error} r tries again.")
             return
         finally:
             self.table.loading = False

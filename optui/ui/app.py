@@ -398,11 +398,14 @@ class OptuiApp(Timekeeping):
 
     @work(exclusive=True, group="app-open-project", exit_on_error=False)
     async def find_and_open_project(self, identifier: str) -> None:
-        try:
-            projects = self.services.peek_projects() or await self.services.projects()
-        except ApiError as error:
-            self.post_message(ApiFailed(error))
-            return
+        projects = self.services.peek_projects()
+        if not projects:  # asked of the server: say so, a slow one takes a while
+            self.notify(f"Looking for project '{identifier}'…", markup=False, timeout=3)
+            try:
+                projects = await self.services.projects()
+            except ApiError as error:
+                self.post_message(ApiFailed(error))
+                return
         wanted = identifier.casefold().lstrip("#")
         for project in projects:
             if project.identifier.casefold() == wanted or str(project.id) == wanted:

@@ -238,7 +238,8 @@ class OptuiApp(Timekeeping):
             if not self._outage_reported:
                 self._outage_reported = True
                 self.notify(
-                    "Cannot reach the server. Showing the last known data; optui keeps trying.",
+                    "Cannot reach the server; optui keeps trying. Data loaded before stays on "
+                    "screen, marked with its time.",
                     severity="warning",
                     markup=False,
                     timeout=8,

@@ -5,8 +5,10 @@ ms after each keystroke and deletes it after a successful save or an explicit di
 here blocks; call it from a thread (`asyncio.to_thread`), never on the event loop.
 
 Layout: `state_dir()/<profile>/drafts/<key>.json`, where the key is `<kind>-<id>` for an edit
-(`work_package-42`) and `new-<project>-<uuid4 hex>` for a new work package. A file that cannot be
-read back is moved aside to `<key>.json.corrupt`, never deleted.
+(`work_package-42`) and `new-<project>-<uuid4 hex>` for a new work package. Text typed outside
+the edit form is kept the same way under `text_key()`: `comment-work_package-42` for an unsent
+comment, `time_entry-work_package-42` for an unlogged time entry. A file that cannot be read back
+is moved aside to `<key>.json.corrupt`, never deleted.
 """
 
 from __future__ import annotations
@@ -125,6 +127,23 @@ def _project_part(project_href: str | None) -> str:
 def new_key(project_href: str) -> str:
     """A fresh key for a new work package: `new-<project id or identifier>-<uuid4 hex>`."""
     return f"new-{_project_part(project_href)}-{uuid.uuid4().hex}"
+
+
+COMMENT = "comment"
+"""`text_key()` kind: a comment being written (on a work package, or an edit of an activity)."""
+TIME_ENTRY = "time_entry"
+"""`text_key()` kind: the log time form (for a work package, or an edit of a time entry)."""
+
+
+def text_key(kind: str, resource_href: str) -> str:
+    """The key of text typed for a resource outside the edit form: `<kind>-<edit_key(href)>`.
+
+    `text_key(COMMENT, "/api/v3/work_packages/42")` is `comment-work_package-42`: a file apart
+    from the edit form's draft of that work package (`work_package-42`).
+    """
+    if not _PART.fullmatch(kind):
+        raise ValueError(f"invalid draft kind {kind!r}")
+    return check_key(f"{kind}-{edit_key(resource_href)}")
 
 
 def check_key(key: str) -> str:

@@ -12,7 +12,7 @@ from optui.api import ApiError
 from optui.api.mentions import matching
 from optui.api.models import User, WorkPackage
 from optui.ui.safe import one_line
-from optui.ui.screens.comment import CommentScreen
+from optui.ui.screens.comment import CommentScreen, forget_comment_draft
 from optui.ui.screens.confirm import ConfirmScreen
 from optui.ui.screens.pickers import Choice, PickerScreen, SearchPickerScreen
 from optui.ui.screens.text_prompt import TextPromptScreen
@@ -59,7 +59,9 @@ class DetailCollaboration(WorkPackageActions):
         async def people() -> tuple[User, ...]:
             return await self.services.mention_candidates(work_package)
 
-        text = await self.app.push_screen_wait(CommentScreen(title, people=people))
+        text = await self.app.push_screen_wait(
+            CommentScreen(title, people=people, draft_for=self.href)
+        )
         while text:
             try:
                 await self.services.add_comment(self.href, text)
@@ -73,9 +75,10 @@ class DetailCollaboration(WorkPackageActions):
                 )
                 if not retry:
                     text = await self.app.push_screen_wait(
-                        CommentScreen(title, text, people=people)
+                        CommentScreen(title, text, people=people, draft_for=self.href)
                     )
                 continue
+            await forget_comment_draft(self.app, self.href)
             self.notify("Comment posted.", markup=False)
             self.load_activity(True)
             return
@@ -104,15 +107,19 @@ class DetailCollaboration(WorkPackageActions):
             return await self.services.mention_candidates(work_package)
 
         text = await self.app.push_screen_wait(
-            CommentScreen("Edit your comment", target.comment, people=people)
+            CommentScreen("Edit your comment", target.comment, people=people, draft_for=target.href)
         )
-        if not text or text == target.comment:
+        if not text:
+            return
+        if text == target.comment:
+            await forget_comment_draft(self.app, target.href)
             return
         try:
             await self.services.edit_comment(target.href, text, self.href)
         except ApiError as error:
             self.notify(f"Not changed: {error}", severity="error", markup=False)
             return
+        await forget_comment_draft(self.app, target.href)
         self.notify("Comment changed.", markup=False)
         self.load_activity(True)
 

@@ -5,11 +5,20 @@ people type (`1h 30m`, `1.5h`, `90m`, `1:30`, `PT1H30M`) and are shown back as `
 take `t`, `+3d`, `next monday`, `2025-03-04`. A bad value is said under its field before
 anything is sent; the server's refusal (422) is said at its field and nothing typed is lost.
 Editing an entry of the timesheet uses the same form.
+
+What is typed is kept on disk as a draft (`optui.drafts`; key `time_entry-work_package-42` for a
+new entry on #42, `time_entry-time_entry-7` for an edit of entry 7) a few hundred ms after each
+change, before it is sent, and when the form is left with escape; the form brings it back when
+it opens again for the same work package (or entry). It is deleted once the time is logged, or
+when Hours and Comment are emptied: a form without either keeps nothing. A date typed as words
+(`yesterday`) is kept as the day it meant, so a draft restored later still means that day.
 """
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import time
 from typing import ClassVar
 
 from textual import on, work
@@ -18,15 +27,19 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
+from textual.timer import Timer
 from textual.widgets import Input, Select, Static
 
 from optui.api import ApiError, InvalidInput, ServerUnreachable, Services
 from optui.api.dates import DateInputError, parse_date
 from optui.api.durations import DurationError, format_hours, parse_human
 from optui.api.time_entries import TimeEntry
+from optui.drafts import TIME_ENTRY, Draft, DraftStore, Value, text_key
 from optui.ui.safe import clean
 
 FIELDS = ("spentOn", "activity", "hours", "comment")
+DRAFT_AFTER = 0.3
+"""Seconds of quiet typing before what is typed is written to disk as a draft."""
 
 
 class LogTimeScreen(ModalScreen[TimeEntry | None]):
@@ -71,6 +84,28 @@ class LogTimeScreen(ModalScreen[TimeEntry | None]):
         self._saving = False
         self._answer_lost = False
         """A new entry was sent and its answer never came: look before sending it again."""
+        self._drafts: DraftStore | None = None
+        self._draft_key = text_key(TIME_ENTRY, entry.href if entry else work_package_href)
+        self._base: dict[str, Value] = {
+            "spentOn": self.date_input.value,
+            "activity": None,  # the chosen one once the activities are loaded
+            "hours": self.hours.value,
+            "comment": self.comment.value,
+        }
+        """What the form opened with: only what differs from it is kept."""
+        self._on_disk: dict[str, Value] | None = None
+        """The changes the draft file holds, as far as this form knows; None for no file."""
+        self._draft_ready = False
+        self._draft_timer: Timer | None = None
+        self._draft_lock = asyncio.Lock()
+        self._draft_warned = False
+        self._done = False
+        """Logged (or left): nothing more is written."""
+        self._leaving = False
+        self._activities: set[str] | None = None
+        """The activity hrefs offered, once loaded."""
+        self._restored_activity: str | None = None
+        """The draft's activity, until the activities are there to choose it."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="log-box"):
@@ -95,6 +130,13 @@ class LogTimeScreen(ModalScreen[TimeEntry | None]):
         self.status.update(Content.styled("ctrl+s logs · esc leaves", "dim"))
         self.hours.focus()
         self.load_activities()
+        profile = getattr(self.app, "profile_label", "") or "default"
+        try:
+            self._drafts = DraftStore.for_profile(str(profile))
+        except ValueError:
+            self._drafts = None
+        if self._drafts is not None:
+            self.restore_draft()
 
     @work(exclusive=True, group="log-form", exit_on_error=False)
     async def load_activities(self) -> None:
@@ -108,6 +150,139 @@ class LogTimeScreen(ModalScreen[TimeEntry | None]):
         chosen = self.entry.activity_href if self.entry else form.default_activity
         if chosen and any(href == chosen for _, href in options):
             self.activity.value = chosen
+        self._base["activity"] = chosen if self.activity.value == chosen else None
+        self._activities = {href for _, href in options}
+        self._choose_restored_activity()
+
+    # the draft on disk
+
+    def _values(self) -> dict[str, Value]:
+        activity = self.activity.value if isinstance(self.activity.value, str) else None
+        try:
+            day = parse_date(self.date_input.value, self.today)
+        except DateInputError:
+            day = None  # kept as typed: the form says what is wrong with it when sent
+        return {
+            "spentOn": day.isoformat() if day else self.date_input.value,
+            "activity": self._restored_activity or activity,
+            "hours": self.hours.value,
+            "comment": self.comment.value,
+        }
+
+    def _typed(self) -> dict[str, Value] | None:
+        """What differs from what the form opened with; None when nothing is worth keeping."""
+        values = self._values()
+        if not self.hours.value.strip() and not self.comment.value.strip():
+            return None  # no hours and no comment: nothing to keep (that is how one discards)
+        changes = {name: value for name, value in values.items() if value != self._base[name]}
+        return changes or None
+
+    @work(exclusive=True, group="log-draft-restore", exit_on_error=False)
+    async def restore_draft(self) -> None:
+        """Put the draft back in the form, unless the user has typed meanwhile."""
+        assert self._drafts is not None
+        try:
+            draft = await asyncio.to_thread(self._drafts.load, self._draft_key)
+            if draft is None or not draft.changes:
+                return
+            self._on_disk = dict(draft.changes)
+            fields = {"spentOn": self.date_input, "hours": self.hours, "comment": self.comment}
+            if any(field.value != self._base[name] for name, field in fields.items()):
+                return  # typed already: that wins
+            for name, field in fields.items():
+                value = draft.changes.get(name)
+                if isinstance(value, str):
+                    field.value = value
+            activity = draft.changes.get("activity")
+            if isinstance(activity, str):
+                self._restored_activity = activity
+                self._choose_restored_activity()
+            what = "unlogged time" if self.entry is None else "changes to this entry"
+            self.notify(
+                f"Restored your {what} from {draft.age_text()}; "
+                "empty Hours and Comment to drop it.",
+                markup=False,
+            )
+        finally:
+            self._draft_ready = True
+            self._schedule_draft()  # whatever was typed while it was read
+
+    def _choose_restored_activity(self) -> None:
+        wanted = self._restored_activity
+        if wanted is None or self._activities is None:
+            return  # not restored, or the activities are not there yet
+        self._restored_activity = None
+        if wanted in self._activities:
+            self.activity.value = wanted
+
+    async def sync_draft(self) -> None:
+        """Make the draft file hold what is typed (in a thread; OSError if refused)."""
+        if self._drafts is None or not self._draft_ready:
+            return
+        async with self._draft_lock:
+            if self._done:
+                return  # logged meanwhile: its draft is gone for good
+            wanted = self._typed()
+            if wanted == self._on_disk:
+                return
+            if wanted is None:
+                await asyncio.to_thread(self._drafts.delete, self._draft_key)
+            else:
+                draft = Draft(
+                    key=self._draft_key,
+                    resource_href=self.entry.href if self.entry else self.work_package_href,
+                    project_href=None,
+                    base_lock_version=None,
+                    base=dict(self._base),
+                    changes=wanted,
+                    saved_at=time.time(),
+                    title=self.title_text,
+                )
+                await asyncio.to_thread(self._drafts.save, draft)
+            self._on_disk = wanted
+
+    async def forget_draft(self) -> None:
+        """Delete the draft: the time is logged. A file that stays only comes back later."""
+        self._done = True
+        self._stop_draft_timer()
+        if self._drafts is None:
+            return
+        async with self._draft_lock:
+            try:
+                await asyncio.to_thread(self._drafts.delete, self._draft_key)
+            except OSError:
+                return
+            self._on_disk = None
+
+    @on(Input.Changed)
+    @on(Select.Changed, "#log-activity")
+    def _schedule_draft(self) -> None:
+        if self._drafts is None or self._done:
+            return
+        self._stop_draft_timer()
+        self._draft_timer = self.set_timer(DRAFT_AFTER, self.save_draft)
+
+    def _stop_draft_timer(self) -> None:
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+            self._draft_timer = None
+
+    @work(exclusive=True, group="log-draft", exit_on_error=False)
+    async def save_draft(self) -> None:
+        await self._keep_quietly()
+
+    async def _keep_quietly(self) -> None:
+        """`sync_draft()`, saying once (not at every keystroke) when the disk refuses."""
+        try:
+            await self.sync_draft()
+        except OSError as error:
+            if not self._draft_warned:
+                self._draft_warned = True
+                self.notify(
+                    f"What you typed cannot be kept as a draft: {error}",
+                    severity="warning",
+                    markup=False,
+                )
 
     def say(self, text: str, *, error: bool = False) -> None:
         self.status.update(Content.styled(clean(text), "red" if error else "dim"))
@@ -160,7 +335,7 @@ class LogTimeScreen(ModalScreen[TimeEntry | None]):
         if found is None:
             self.say("Check the marked fields.", error=True)
             return
-        if not self._saving:
+        if not self._saving and not self._leaving:
             self.save(*found)
 
     @work(exclusive=True, group="log-save", exit_on_error=False)
@@ -168,10 +343,13 @@ class LogTimeScreen(ModalScreen[TimeEntry | None]):
         self._saving = True
         self.say("Logging…")
         activity = self.activity.value if isinstance(self.activity.value, str) else None
+        self._stop_draft_timer()
         try:
+            await self._keep_quietly()  # on disk before it is sent: a crash while sending keeps it
             if self.entry is None and self._answer_lost:
                 found = await self._already_logged(day, hours)
                 if found is not None:  # the lost answer's entry is there: not sent twice
+                    await self.forget_draft()
                     self.dismiss(found)
                     return
             if self.entry is None:
@@ -212,6 +390,7 @@ class LogTimeScreen(ModalScreen[TimeEntry | None]):
             return
         finally:
             self._saving = False
+        await self.forget_draft()
         self.dismiss(saved)
 
     async def _already_logged(self, day: dt.date, hours: float) -> TimeEntry | None:
@@ -229,4 +408,26 @@ class LogTimeScreen(ModalScreen[TimeEntry | None]):
         return None
 
     def action_cancel(self) -> None:
+        if not self._done and not self._leaving:
+            self._leaving = True
+            self._stop_draft_timer()
+            self.leave()
+
+    @work(group="log-leave", exit_on_error=False)
+    async def leave(self) -> None:
+        """Leave; what is typed stays on disk as a draft (the form restores it next time)."""
+        try:
+            await self.sync_draft()
+        except OSError as error:  # stay: leaving now would lose what is typed
+            self._leaving = False
+            self.say(f"What you typed cannot be kept as a draft: {error}", error=True)
+            return
+        self._done = True
+        if self._on_disk is not None:
+            self.notify(
+                "Time not logged; kept as a draft, t brings it back."
+                if self.entry is None
+                else "Changes not saved; kept as a draft, opening the entry brings them back.",
+                markup=False,
+            )
         self.dismiss(None)

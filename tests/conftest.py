@@ -14,6 +14,7 @@ import pytest
 from keyring.backend import KeyringBackend
 
 from optui.demo import DemoServer, start_demo_server
+from optui.demo.faults import Faults
 
 TODAY = dt.date(2026, 11, 2)
 """The fixed day the seed and the server count from in tests (a Monday)."""
@@ -69,6 +70,22 @@ def hermetic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 def demo(tmp_path: Path) -> Iterator[DemoServer]:
     """A freshly seeded demo server on 127.0.0.1 with a random port, in a thread."""
     server = start_demo_server(tmp_path / "demo-data", today=TODAY)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def faults() -> Faults:
+    """The fault switches of `faulty` (all off until a test turns one on)."""
+    return Faults()
+
+
+@pytest.fixture
+def faulty(tmp_path: Path, faults: Faults) -> Iterator[DemoServer]:
+    """A demo server of its own whose answers `faults` can delay, fail or drop."""
+    server = start_demo_server(tmp_path / "faulty-data", today=TODAY, faults=faults)
     try:
         yield server
     finally:

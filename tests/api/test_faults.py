@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import httpx
 import pytest
 
@@ -16,23 +13,8 @@ from optui.api import (
     ServerFailure,
     ServerUnreachable,
 )
-from optui.demo import DemoServer, start_demo_server
+from optui.demo import DemoServer
 from optui.demo.faults import Faults
-from tests.conftest import TODAY
-
-
-@pytest.fixture
-def faults() -> Faults:
-    return Faults()
-
-
-@pytest.fixture
-def faulty(tmp_path: Path, faults: Faults) -> Iterator[DemoServer]:
-    server = start_demo_server(tmp_path / "data", today=TODAY, faults=faults)
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 def client_for(server: DemoServer, timeout: float = 10.0) -> OpenProjectClient:

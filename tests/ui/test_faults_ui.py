@@ -3,7 +3,6 @@ and shows its data once the server behaves again (r or the next visit)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,21 +18,6 @@ from optui.ui.screens.timesheet import TimesheetScreen
 from optui.ui.screens.work_packages import WorkPackagesScreen
 from tests.conftest import TODAY
 from tests.ui.conftest import make_app, settle
-
-
-@pytest.fixture
-def faults() -> Faults:
-    return Faults()
-
-
-@pytest.fixture
-def faulty(tmp_path: Path, faults: Faults) -> Iterator[DemoServer]:
-    server = start_demo_server(tmp_path / "data", today=TODAY, faults=faults)
-    try:
-        yield server
-    finally:
-        server.stop()
-
 
 SCREENS: list[tuple[str, str, type]] = [
     ("list", "project demo-project", WorkPackagesScreen),

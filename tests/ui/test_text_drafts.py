@@ -10,8 +10,7 @@ plays the user who starts optui again.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 import pytest
@@ -19,7 +18,7 @@ from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import TextArea
 
-from optui.demo import DemoServer, start_demo_server
+from optui.demo import DemoServer
 from optui.demo.faults import Faults
 from optui.drafts import COMMENT, TIME_ENTRY, DraftStore, text_key
 from optui.ui.screens.comment import CommentScreen
@@ -188,20 +187,6 @@ async def test_escape_keeps_a_comment_c_brings_it_back_and_emptying_it_drops_it(
         assert editor.text == ""
         assert RESTORED_COMMENT not in messages(pilot)
     assert comments(demo, COMMENTED) == before  # escape never posts
-
-
-@pytest.fixture
-def faults() -> Faults:
-    return Faults()
-
-
-@pytest.fixture
-def faulty(tmp_path: Path, faults: Faults) -> Iterator[DemoServer]:
-    server = start_demo_server(tmp_path / "faulty-data", today=TODAY, faults=faults)
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 async def test_a_failed_post_keeps_the_comment_on_disk(
